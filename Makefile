@@ -1,0 +1,32 @@
+# Two set-up commands: `make run` and `make test`. Both create .venv with pip when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The offline machines keep a mirror of every downloadable dataset beside the checkout.
+MIRROR := $(abspath ../shared/data)
+export BENCHMARKS_MIRROR ?= $(if $(wildcard $(MIRROR)),$(MIRROR),)
+
+.PHONY: run test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstalled whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/python -m benchmarks run
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest
+
+# Measures the hot paths for real; JSON lands in results/perf/.
+bench: $(VENV)/.installed
+	$(BIN)/python -m pytest tests/perf --benchmark-enable --benchmark-only \
+		--benchmark-autosave --benchmark-storage=file://results/perf
+
+clean:
+	rm -rf $(VENV) .pytest_cache

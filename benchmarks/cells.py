@@ -1,0 +1,83 @@
+"""Cells: one (task, method, size, seed, options) run, and the plan of a ``run`` command."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from benchmarks.names import UnknownName
+from benchmarks.registry import Registry
+from benchmarks.store import CellKey
+from benchmarks.task import Task
+
+
+@dataclass(frozen=True)
+class Cell:
+    task: str
+    method: str
+    size: str
+    seed: int
+    options: Mapping[str, Any] = field(default_factory=dict)  # resolved: every option of the task
+
+    def key(self, task: Task) -> CellKey:
+        return CellKey(task.name, task.version, self.method, self.size, self.seed, dict(self.options))
+
+    def data_key(self) -> tuple[Any, ...]:
+        """Cells with the same data key share one loaded dataset."""
+        return (self.task, self.size, self.seed, tuple(sorted(self.options.items())))
+
+    def label(self) -> str:
+        return f"{self.task}/{self.size}/{self.method} seed {self.seed}"
+
+
+def parse_assignments(assignments: Sequence[str]) -> dict[str, dict[str, str]]:
+    """``["pose.backbone=resnet18", ...]`` as ``{"pose": {"backbone": "resnet18"}}``."""
+    parsed: dict[str, dict[str, str]] = {}
+    for text in assignments:
+        target, sep, value = text.partition("=")
+        task, dot, option = target.partition(".")
+        if not sep or not dot or not task or not option:
+            raise ValueError(f"--set expects TASK.OPTION=VALUE, got {text!r}")
+        parsed.setdefault(task.strip(), {})[option.strip()] = value.strip()
+    return parsed
+
+
+def plan(
+    registry: Registry,
+    *,
+    tasks: Sequence[str] = (),
+    methods: Sequence[str] = (),
+    size: str = "default",
+    seeds: Sequence[int] = (0,),
+    settings: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[Cell]:
+    """The cells a ``run`` asks for, in an order that lets methods share loaded data.
+
+    Raises :class:`UnknownName` for a task, method, size or option that no selected task has,
+    and ``ValueError`` for an option value of the wrong type.
+    """
+    settings = settings or {}
+    selected = [registry.get(name) for name in tasks] if tasks else [registry.tasks[n] for n in registry.names()]
+    for task_name in settings:
+        if task_name not in {task.name for task in selected}:
+            raise UnknownName("task", task_name, [task.name for task in selected], context="--set")
+    _check_methods(selected, methods)
+    cells = []
+    for task in selected:
+        task_methods = [m.name for m in task.methods if not methods or m.name in methods]
+        if not task_methods:
+            continue
+        if size not in task.sizes:
+            raise UnknownName("size", size, list(task.sizes), context=f"task {task.name!r}")
+        options = task.resolve_options(settings.get(task.name))
+        for seed in seeds:
+            cells.extend(Cell(task.name, method, size, seed, options) for method in task_methods)
+    return cells
+
+
+def _check_methods(selected: Sequence[Task], methods: Sequence[str]) -> None:
+    known = {method.name for task in selected for method in task.methods}
+    for name in methods:
+        if name not in known:
+            raise UnknownName("method", name, known, context="the selected tasks")

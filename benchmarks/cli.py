@@ -1,0 +1,79 @@
+"""The command line: ``python -m benchmarks list | run | leaderboard | compare | fetch``.
+
+Exit status: 0 success; 1 some cells failed or a dataset could not be fetched; 2 a usage
+error (unknown task, method, size or option; bad value; unusable results folder);
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from benchmarks.names import UnknownName
+from benchmarks.store import StoreError
+
+EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+
+
+class UsageError(Exception):
+    """A mistake in what the user asked for; printed in one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("list", help="tasks with their question, methods, sizes, metrics and options")
+
+    run = commands.add_parser("run", help="run cells and print their leaderboard")
+    run.add_argument("--task", action="append", default=[], help="task name (repeatable; default: all)")
+    run.add_argument("--method", action="append", default=[], help="method name (repeatable; default: all)")
+    run.add_argument("--size", default="default", help="smoke, default, full or a task's own size (default: default)")
+    seeds = run.add_mutually_exclusive_group()
+    seeds.add_argument("--seeds", type=int, metavar="N", help="run seeds 0..N-1 (default: 1 seed, 0)")
+    seeds.add_argument("--seed", type=int, metavar="K", help="run seed K only")
+    run.add_argument("--device", default="auto", help="auto, cpu or cuda[:index] (default: auto)")
+    run.add_argument("--jobs", type=int, default=1, metavar="N", help="cells in parallel, each in its own process")
+    run.add_argument("--results", default="results", help="results folder (default: results/)")
+    run.add_argument("--force", action="store_true", help="rerun cells that already have an ok record")
+    run.add_argument("--set", action="append", default=[], metavar="TASK.OPTION=VALUE", dest="settings",
+                     help="override a task option (repeatable)")
+
+    board = commands.add_parser("leaderboard", help="tables of every record in a results folder")
+    board.add_argument("--results", default="results", help="results folder (default: results/)")
+    board.add_argument("--format", choices=("terminal", "markdown", "csv", "html"), default="terminal")
+    board.add_argument("--out", help="write to this file instead of the terminal")
+    board.add_argument("--baselines", help="baselines folder (default: the suite's baselines/)")
+
+    compare = commands.add_parser("compare", help="metric changes from results folder A to B")
+    compare.add_argument("a", help="results folder A (before)")
+    compare.add_argument("b", help="results folder B (after)")
+
+    fetch = commands.add_parser("fetch", help="download (or copy from $BENCHMARKS_MIRROR) the tasks' datasets")
+    fetch.add_argument("tasks", nargs="*", metavar="TASK", help="tasks whose data to fetch (default: all)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    from benchmarks import commands
+
+    handlers: dict[str, Any] = {
+        "list": commands.list_tasks, "run": commands.run, "leaderboard": commands.leaderboard_command,
+        "compare": commands.compare, "fetch": commands.fetch,
+    }
+    try:
+        return handlers[args.command](args)
+    except (UnknownName, UsageError, StoreError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

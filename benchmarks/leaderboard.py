@@ -1,0 +1,173 @@
+"""From run records to leaderboard tables: one table per (task, size), one row per method.
+
+A row shows, per metric, the mean and standard deviation over the seeds whose cell ended
+``ok``; the number of seeds; and how many cells failed or are missing (seeds that other methods
+of the same table ran). Incomplete rows are marked and ranked after the complete ones, so an
+average over fewer seeds never passes for a complete one. Only the newest task version present
+is shown: results of an older version are stale.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from benchmarks.baselines import PublishedValue
+
+KIND_ORDER = {"model": 0, "baseline": 1, "control": 2}
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    name: str
+    direction: str  # "higher" or "lower"
+    unit: str = ""
+
+
+@dataclass
+class Row:
+    method: str
+    kind: str
+    source: str  # "run", "recorded" or "published"
+    stats: dict[str, tuple[float, float]]  # metric -> (mean, std); std NaN with one value
+    n_ok: int = 0
+    n_failed: int = 0
+    n_missing: int = 0
+    options: str = ""
+    time_s: float = math.nan  # mean wall time per cell: load + method + evaluate
+    peak_rss_mb: float = math.nan  # largest peak over the cells
+    figure: str | None = None  # path of one figure of this row
+    citation: str = ""
+    note: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return self.n_failed == 0 and self.n_missing == 0
+
+
+@dataclass
+class Table:
+    task: str
+    size: str
+    version: int | None
+    metrics: list[MetricInfo]
+    rows: list[Row] = field(default_factory=list)
+    seeds: list[int] = field(default_factory=list)
+
+    @property
+    def primary(self) -> MetricInfo:
+        return self.metrics[0]
+
+
+def build(
+    records: Iterable[dict[str, Any]],
+    published: Sequence[PublishedValue] = (),
+    recorded: Iterable[dict[str, Any]] = (),
+) -> list[Table]:
+    """Leaderboard tables, sorted by task then size, from run records and baselines."""
+    frame = _frame([*_flatten(records, "run"), *_flatten(recorded, "recorded")])
+    tables: dict[tuple[str, str], Table] = {}
+    if not frame.empty:
+        frame = frame[frame["task_version"] == frame.groupby("task")["task_version"].transform("max")]
+        for (task, size), group in frame.groupby(["task", "size"], sort=True):
+            tables[(task, size)] = _table(task, size, group)
+    _attach_published(tables, published)
+    for table in tables.values():
+        table.rows.sort(key=lambda row: _rank_key(row, table.primary))
+    return [tables[key] for key in sorted(tables)]
+
+
+def _flatten(records: Iterable[dict[str, Any]], source: str) -> list[dict[str, Any]]:
+    rows = []
+    for record in records:
+        timings = record.get("timings") or {}
+        wall = sum((timings.get(stage) or {}).get("wall_s", 0.0) for stage in ("load", "method", "evaluate"))
+        row = {
+            "task": record["task"], "task_version": record.get("task_version", 0), "size": record["size"],
+            "method": record["method"], "kind": record.get("method_kind", ""), "seed": record["seed"],
+            "status": record["status"], "source": source,
+            "options": json.dumps(record.get("options") or {}, sort_keys=True),
+            "time_s": wall if record["status"] == "ok" else math.nan,
+            "peak_rss_mb": record.get("peak_rss_mb", math.nan),
+            "figure": str(Path(record["_path"]).with_name(record["figure"])) if record.get("figure") and record.get("_path") else None,
+            "metric_info": json.dumps(record.get("metric_info") or []),
+        }
+        for name, value in (record.get("metrics") or {}).items():
+            row["metric:" + name] = math.nan if value is None else value
+        rows.append(row)
+    return rows
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        frame["peak_rss_mb"] = pd.to_numeric(frame["peak_rss_mb"], errors="coerce")
+    return frame
+
+
+def _table(task: str, size: str, group: pd.DataFrame) -> Table:
+    infos = [json.loads(text) for text in group["metric_info"].unique()]
+    metrics = [MetricInfo(**info) for info in max(infos, key=len)] or [
+        MetricInfo(c.removeprefix("metric:"), "higher") for c in group.columns if c.startswith("metric:")
+    ]
+    table = Table(task, size, int(group["task_version"].iloc[0]), metrics)
+    expected = set(group.loc[group["source"] == "run", "seed"]) or set(group["seed"])
+    table.seeds = sorted(expected)
+    for (method, options, source), rows in group.groupby(["method", "options", "source"], sort=False):
+        ok = rows[rows["status"] == "ok"]
+        stats = {}
+        for metric in metrics:
+            column = "metric:" + metric.name
+            values = ok[column].dropna() if column in ok else pd.Series(dtype=float)
+            std = float(values.std(ddof=1)) if len(values) > 1 else math.nan
+            stats[metric.name] = (float(values.mean()) if len(values) else math.nan, std)
+        figures = ok.sort_values("seed")["figure"].dropna()
+        table.rows.append(Row(
+            method=method, kind=str(rows["kind"].iloc[0]), source=source, stats=stats,
+            n_ok=len(ok), n_failed=int((rows["status"] != "ok").sum()),
+            n_missing=len(expected - set(rows["seed"])) if source == "run" else 0,
+            options=options if options != "{}" else "",
+            time_s=float(ok["time_s"].mean()) if len(ok) else math.nan,
+            peak_rss_mb=float(rows["peak_rss_mb"].max()),
+            figure=figures.iloc[0] if len(figures) else None,
+        ))
+    _label_differing_options(table)
+    return table
+
+
+def _label_differing_options(table: Table) -> None:
+    """Show the options of a row only where rows of the table differ in them."""
+    parsed = [json.loads(row.options or "{}") for row in table.rows]
+    varying = {k for p in parsed for k in p if len({json.dumps(q.get(k)) for q in parsed}) > 1}
+    for row, options in zip(table.rows, parsed):
+        row.options = ", ".join(f"{k}={options[k]}" for k in sorted(varying) if k in options)
+
+
+def _attach_published(tables: dict[tuple[str, str], Table], published: Sequence[PublishedValue]) -> None:
+    grouped: dict[tuple[str, str, str], list[PublishedValue]] = {}
+    for value in published:
+        grouped.setdefault((value.task, value.size, value.method), []).append(value)
+    for (task, size, method), values in grouped.items():
+        targets = [t for (t_task, t_size), t in tables.items() if t_task == task and (size == "*" or t_size == size)]
+        for table in targets:
+            known = {metric.name for metric in table.metrics}
+            stats = {v.metric: (v.mean, v.std) for v in values if v.metric in known}
+            if not stats:
+                continue
+            table.rows.append(Row(
+                method=method, kind="", source="published", stats=stats, n_ok=values[0].n or 0,
+                citation=values[0].citation, note="; ".join(sorted({v.note for v in values if v.note})),
+            ))
+
+
+def _rank_key(row: Row, primary: MetricInfo) -> tuple[Any, ...]:
+    mean = row.stats.get(primary.name, (math.nan, math.nan))[0]
+    missing = math.isnan(mean)
+    signed = 0.0 if missing else (-mean if primary.direction == "higher" else mean)
+    return (not row.complete, missing, signed, KIND_ORDER.get(row.kind, 3), row.method)

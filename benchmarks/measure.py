@@ -1,0 +1,72 @@
+"""Timings and peak memory of a stage of a cell."""
+
+from __future__ import annotations
+
+import re
+import resource
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+_STATUS = "/proc/self/status"
+
+
+@dataclass
+class Timing:
+    wall_s: float = 0.0
+    cpu_s: float = 0.0  # process CPU time, all threads: core-seconds
+
+
+@contextmanager
+def timed() -> Iterator[Timing]:
+    """Wall and CPU time of the block, filled in when it ends (also when it raises)."""
+    timing = Timing()
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield timing
+    finally:
+        timing.wall_s = time.perf_counter() - wall
+        timing.cpu_s = time.process_time() - cpu
+
+
+def reset_peak_rss() -> bool:
+    """Reset the process's peak resident set to its current size (Linux); False where unsupported.
+
+    This lets one process measure the peak of each cell it runs in turn, not the peak so far.
+    """
+    try:
+        with open("/proc/self/clear_refs", "w") as stream:
+            stream.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process since start or the last :func:`reset_peak_rss`, in MiB."""
+    try:
+        with open(_STATUS) as stream:
+            match = re.search(r"VmHWM:\s+(\d+) kB", stream.read())
+        if match:
+            return int(match.group(1)) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+
+
+def reset_peak_gpu(device: str) -> None:
+    if device.startswith("cuda"):
+        import torch
+
+        torch.cuda.reset_peak_memory_stats(device)
+
+
+def peak_gpu_mb(device: str) -> float | None:
+    if not device.startswith("cuda"):
+        return None
+    import torch
+
+    return torch.cuda.max_memory_allocated(device) / 2**20
