@@ -1,0 +1,85 @@
+"""Runner hot paths: the leaderboard over many records, and the runner's own cost per cell.
+
+`make bench` measures them (targets: leaderboard over 10,000 records < 2 s; runner overhead
+< 50 ms per cell beyond the cell's own work). `make test` runs each once, smaller, unmeasured.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.cells import plan
+from benchmarks.execution import CellContext
+from benchmarks.leaderboard import build
+from benchmarks.registry import Registry
+from benchmarks.scheduler import run_plan
+from benchmarks.store import ResultStore, read_records
+from benchmarks.task import Direction, Method, MethodKind, Metric, Task
+
+
+def _measuring(request) -> bool:
+    return not request.config.getoption("benchmark_disable")
+
+
+@pytest.fixture(scope="module")
+def many_records(request, tmp_path_factory):
+    """10,000 records (500 when not measuring): 4 tasks x 2 sizes x 25 methods x 50 seeds."""
+    from conftest import make_record
+
+    root = tmp_path_factory.mktemp("records")
+    store = ResultStore(root)
+    seeds = 50 if _measuring(request) else 3
+    for task in ("a", "b", "c", "d"):
+        for size in ("smoke", "default"):
+            for method in range(25):
+                for seed in range(seeds):
+                    record = make_record(task=task, size=size, method=f"m{method}", seed=seed,
+                                         metrics={"acc": (method * 31 + seed * 7) % 100 / 100, "f1": 0.5})
+                    record["key"] = f"k{method}-{seed}"
+                    store.write(record)
+    return root, 4 * 2 * 25 * seeds
+
+
+def test_leaderboard_over_many_records(benchmark, many_records):
+    root, count = many_records
+
+    def leaderboard():
+        records, warnings = read_records(root)
+        return build(records), len(records)
+
+    tables, read = benchmark.pedantic(leaderboard, rounds=3, iterations=1)
+    assert read == count and len(tables) == 8 and all(len(t.rows) == 25 for t in tables)
+    if not benchmark.disabled:
+        assert benchmark.stats.stats.mean < 2.0, "target: leaderboard over 10,000 records in under 2 s"
+
+
+def _instant_task() -> Task:
+    """A task whose own work takes no time, so that what is measured is the runner."""
+    return Task(
+        name="instant", summary="-", citation="-", version=1, metrics=(Metric("x", Direction.HIGHER),),
+        sizes={"smoke": "-", "default": "-", "full": "-"},
+        methods=tuple(Method(f"m{i}", MethodKind.MODEL, lambda data, **kwargs: 1.0) for i in range(10)),
+        load=lambda size, seed, options: {"values": list(range(100))},
+        evaluate=lambda data, output: {"x": output},
+    )
+
+
+def test_runner_overhead_per_cell(benchmark, request, tmp_path):
+    registry = Registry()
+    registry.add(_instant_task(), "perf test")
+    seeds = list(range(10 if _measuring(request) else 2))
+    cells = plan(registry, tasks=["instant"], size="smoke", seeds=seeds)
+    provenance = {"packages": {}, "git": {}, "python": "", "cpu": "", "cpu_cores": 0, "gpu": None}
+    rounds = iter(range(1000))
+
+    def run_all():
+        context = CellContext(ResultStore(tmp_path / f"r{next(rounds)}", create=True), "cpu", provenance, "perf")
+        return run_plan(cells, registry, context)
+
+    run_all()  # warm-up: imports torch once, as a real run does for its first cell
+    summary = benchmark.pedantic(run_all, rounds=5, iterations=1)
+    assert len(summary.ran) == len(cells) and not summary.failed
+    if not benchmark.disabled:
+        per_cell = benchmark.stats.stats.mean / len(cells)
+        benchmark.extra_info["seconds_per_cell"] = per_cell
+        assert per_cell < 0.05, f"runner overhead {per_cell * 1000:.1f} ms per cell; target < 50 ms"

@@ -1,0 +1,118 @@
+"""Leaderboard aggregation on hand-made records, baselines beside runs, rendering, comparison."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import pytest
+
+from benchmarks import render
+from benchmarks.baselines import PublishedValue, read_published
+from benchmarks.compare import compare
+from benchmarks.leaderboard import build
+from conftest import make_record
+
+
+def _row(table, method, source="run"):
+    return next(r for r in table.rows if r.method == method and r.source == source)
+
+
+def test_mean_and_standard_deviation_over_seeds_by_hand():
+    records = [make_record(method="a", seed=s, metrics={"acc": v}, wall=w, peak=p)
+               for s, v, w, p in [(0, 0.5, 1.0, 100), (1, 0.7, 2.0, 300), (2, 0.9, 3.0, 200)]]
+    [table] = build(records)
+    row = _row(table, "a")
+    mean, std = row.stats["acc"]
+    assert mean == pytest.approx(0.7)
+    assert std == pytest.approx(0.2)  # sqrt(((-.2)^2 + 0 + .2^2) / (3 - 1))
+    assert (row.n_ok, row.n_failed, row.n_missing) == (3, 0, 0)
+    assert row.time_s == pytest.approx(2.0) and row.peak_rss_mb == 300
+    assert table.seeds == [0, 1, 2]
+
+
+def test_failed_and_missing_cells_are_counted_not_averaged():
+    records = [
+        *(make_record(method="full", seed=s, metrics={"acc": 0.6}) for s in range(3)),
+        make_record(method="partial", seed=0, metrics={"acc": 0.9}),
+        make_record(method="partial", seed=1, status="failed"),
+    ]
+    [table] = build(records)
+    partial = _row(table, "partial")
+    assert (partial.n_ok, partial.n_failed, partial.n_missing) == (1, 1, 1)
+    assert partial.stats["acc"] == (0.9, pytest.approx(math.nan, nan_ok=True))
+    assert not partial.complete
+    # 0.9 beats 0.6, but over one seed of three: ranked after the complete row
+    assert [r.method for r in table.rows] == ["full", "partial"]
+    assert "1/3 (1 failed, 1 missing)" == render.seeds_text(partial, table)
+
+
+def test_rank_follows_the_primary_metric_direction():
+    lower = [{"name": "rmse", "direction": "lower", "unit": "px"}]
+    records = []
+    for method, value in [("x", 3.0), ("y", 1.0), ("z", 2.0)]:
+        record = make_record(method=method, metrics={"rmse": value})
+        record["metric_info"] = lower
+        records.append(record)
+    [table] = build(records)
+    assert [r.method for r in table.rows] == ["y", "z", "x"]
+
+
+def test_only_the_newest_task_version_is_shown_and_tables_split_by_size():
+    records = [make_record(method="a", version=1, metrics={"acc": 0.1}),
+               make_record(method="a", version=2, metrics={"acc": 0.8}),
+               make_record(method="a", version=2, size="full", metrics={"acc": 0.9})]
+    tables = build(records)
+    assert [(t.size, t.version) for t in tables] == [("full", 2), ("smoke", 2)]
+    assert _row(tables[1], "a").stats["acc"][0] == 0.8
+
+
+def test_rows_differing_in_options_are_kept_apart_and_labelled():
+    records = [make_record(method="a", options={"k": 1, "same": 0}, metrics={"acc": 0.1}),
+               make_record(method="a", options={"k": 2, "same": 0}, metrics={"acc": 0.2})]
+    [table] = build(records)
+    assert sorted(r.options for r in table.rows) == ["k=1", "k=2"]
+
+
+def test_published_and_recorded_rows_stand_beside_runs(tmp_path):
+    (tmp_path / "published").mkdir()
+    (tmp_path / "published" / "t.csv").write_text(
+        "size,method,metric,mean,std,n,citation,note\n"
+        "smoke,paper-net,acc,0.95,0.01,10,Doe 2020,Table 2\n"
+        "*,humans,acc,0.99,,,Roe 2019,any size\n"
+        "smoke,bad,acc,,,,x,\n")
+    published, warnings = read_published(tmp_path)
+    assert len(published) == 2 and "t.csv:4: mean is empty" in warnings[0]
+    recorded = [make_record(method="a", metrics={"acc": 0.4})]
+    [table] = build([make_record(method="a", metrics={"acc": 0.5})], published, recorded)
+    assert {(r.method, r.source) for r in table.rows} == {
+        ("a", "run"), ("a", "recorded"), ("paper-net", "published"), ("humans", "published")}
+    assert _row(table, "paper-net", "published").citation == "Doe 2020"
+    markdown = render.to_markdown([table])
+    assert "| 1 | a | model | run | 0.5 |" in markdown and "Doe 2020" in markdown
+
+
+def test_renderers_agree_on_the_numbers(tmp_path):
+    figure = tmp_path / "f.png"
+    figure.write_bytes(b"\x89PNG fake")
+    record = make_record(method="a", metrics={"acc": 0.25})
+    record["figure"], record["_path"] = "f.png", str(tmp_path / "r.json")
+    tables = build([record, make_record(method="a", seed=1, metrics={"acc": 0.75})])
+    rows = list(csv.DictReader(io.StringIO(render.to_csv(tables))))
+    assert float(rows[0]["acc_mean"]) == 0.5 and rows[0]["n_ok"] == "2" and rows[0]["rank"] == "1"
+    page = render.to_html(tables)
+    assert "0.5 ± 0.35" in page and "data:image/png;base64," in page
+    assert "0.5 ± 0.35" in render.to_markdown(tables)
+
+
+def test_compare_flags_changes_larger_than_the_spread():
+    def runs(values, method="a"):
+        return [make_record(method=method, seed=s, metrics={"acc": v}) for s, v in enumerate(values)]
+
+    before = build(runs([0.50, 0.52, 0.48]) + runs([0.7], "b") + runs([0.3, 0.3], "c"))
+    after = build(runs([0.80, 0.82, 0.78]) + runs([0.6], "b") + runs([0.31, 0.29], "c") + runs([0.1], "new"))
+    verdicts = {c.method: c.verdict for c in compare(before, after)}
+    assert verdicts == {"a": "better", "b": "no spread (1 seed)", "c": "within spread", "new": "only in B"}
+    change = next(c for c in compare(before, after) if c.method == "a")
+    assert change.delta == pytest.approx(0.3) and change.spread == pytest.approx(math.sqrt(2) * 0.02)

@@ -1,0 +1,52 @@
+"""Finding tasks in tasks/, entry points and extra folders; clear errors for wrong names."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+import pytest
+
+from benchmarks.names import UnknownName
+from benchmarks.registry import discover
+
+
+def test_tasks_on_the_path_are_found(toy_tasks):
+    registry = discover()
+    assert "toy" in registry.names()
+    assert {m.name for m in registry.get("toy").methods} == {"zero", "mean", "median", "broken"}
+
+
+def test_a_broken_task_does_not_hide_the_others(tmp_path, monkeypatch, toy_tasks):
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "__init__.py").write_text("import not_a_module_anywhere\n")
+    monkeypatch.setenv("BENCHMARKS_TASKS_PATH", f"{toy_tasks}:{tmp_path}")
+    registry = discover()
+    assert "toy" in registry.names()
+    assert "not_a_module_anywhere" in registry.broken[str(tmp_path / "bad")]
+
+
+def test_entry_points_register_tasks_of_other_packages(tmp_path, monkeypatch):
+    package = tmp_path / "coop_task"
+    package.mkdir()
+    fixture = (__import__("pathlib").Path(__file__).parent / "fixtures" / "tasks" / "toy" / "__init__.py").read_text()
+    (package / "__init__.py").write_text(fixture.replace('name="toy"', 'name="cooperation"'))
+    dist = tmp_path / "coop_task-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: coop-task\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(textwrap.dedent("""
+        [benchmarks.tasks]
+        cooperation = coop_task
+    """))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry = discover()
+    assert "cooperation" in registry.names(), registry.broken
+    assert registry.origins["cooperation"].startswith("entry point")
+    sys.modules.pop("coop_task", None)
+
+
+def test_unknown_task_lists_known_names_and_the_closest(toy_tasks):
+    with pytest.raises(UnknownName) as error:
+        discover().get("tyo")
+    assert "Did you mean 'toy'?" in str(error.value)
+    assert "toy" in str(error.value).split("Known:")[1]
