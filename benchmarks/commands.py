@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     records, _ = read_records(store.root)
     ours = [record for record in records if record["_path"] in keys]
     published, _ = baselines.read_published(baselines.default_folder())
-    render.to_terminal(leaderboard.build(ours, published), Console())
+    render.to_terminal(leaderboard.build(ours, published))
     console.print(f"ran {len(summary.ran)} cells, skipped {len(summary.skipped)} with ok records (--force reruns them)")
     if summary.interrupted:
         console.print("[yellow]interrupted[/yellow]: finished cells are kept; run again to resume")
@@ -106,7 +106,7 @@ def leaderboard_command(args: argparse.Namespace) -> int:
         console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
     tables = leaderboard.build(records, published, recorded)
     if args.format == "terminal" and not args.out:
-        render.to_terminal(tables, Console())
+        render.to_terminal(tables)
         return 0
     text = {
         "terminal": lambda: _terminal_text(tables),
@@ -138,7 +138,7 @@ def compare(args: argparse.Namespace) -> int:
         for warning in warnings:
             console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
         tables.append(leaderboard.build(records))
-    comparison.to_terminal(comparison.compare(*tables), Console())
+    comparison.to_terminal(comparison.compare(*tables), render.wide_console())
     return 0
 
 

@@ -1,8 +1,9 @@
 """Comparing two results folders: per (task, size, method) the change of every metric.
 
 A change is flagged when it is larger than the spread over seeds, taken as the two standard
-deviations combined (sqrt(sd_a² + sd_b²)). With a single seed on either side the spread is
-unknown and the change is reported without a verdict.
+deviations combined (sqrt(sd_a² + sd_b²); a side run with one seed borrows the other side's
+deviation). With a single seed on both sides the spread is unknown and the change is reported
+without a verdict.
 """
 
 from __future__ import annotations
@@ -43,10 +44,19 @@ def compare(a: Sequence[Table], b: Sequence[Table]) -> list[Change]:
         for metric in table.metrics:
             mean_a, sd_a = row_a.stats.get(metric.name, (math.nan, math.nan)) if row_a else (math.nan, math.nan)
             mean_b, sd_b = row_b.stats.get(metric.name, (math.nan, math.nan)) if row_b else (math.nan, math.nan)
-            spread = math.sqrt(sd_a**2 + sd_b**2)
+            spread = combined_spread(sd_a, sd_b)
             changes.append(Change(*key, metric.name, metric.direction, mean_a, mean_b, spread,
                                   _verdict(row_a, row_b, mean_a, mean_b, spread, metric.direction)))
     return changes
+
+
+def combined_spread(sd_a: float, sd_b: float) -> float:
+    """sqrt(sd_a² + sd_b²); a side with one seed borrows the other side's deviation."""
+    if math.isnan(sd_a):
+        sd_a = sd_b
+    if math.isnan(sd_b):
+        sd_b = sd_a
+    return math.sqrt(sd_a**2 + sd_b**2)
 
 
 def _index(tables: Sequence[Table]) -> dict[tuple[str, str, str, str], tuple[Table, Row]]:
@@ -72,6 +82,7 @@ def _verdict(row_a: Row | None, row_b: Row | None, a: float, b: float, spread: f
 
 def to_terminal(changes: Sequence[Change], console: object | None = None) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table as RichTable
 
     console = console or Console()
@@ -81,7 +92,7 @@ def to_terminal(changes: Sequence[Change], console: object | None = None) -> Non
     styles = {"better": "green", "worse": "red bold"}
     for c in changes:
         label = c.method + (f" [{c.options}]" if c.options else "")
-        table.add_row(c.task, c.size, label, c.metric, _num(c.a), _num(c.b), _num(c.delta, signed=True),
+        table.add_row(escape(c.task), c.size, escape(label), escape(c.metric), _num(c.a), _num(c.b), _num(c.delta, signed=True),
                       _num(c.spread), c.verdict, style=styles.get(c.verdict))
     console.print(table)
 

@@ -64,20 +64,33 @@ def title(table: Table) -> str:
     return f"{table.task} · {table.size} (task version {table.version}; primary metric: {table.primary.name})"
 
 
-def to_terminal(tables: Sequence[Table], console: object | None = None) -> None:
+def wide_console() -> "Console":
+    """The terminal's width, or 160 columns where output goes to a file or a CI log."""
     from rich.console import Console
+
+    console = Console()
+    return console if console.is_terminal else Console(width=160)
+
+
+def to_terminal(tables: Sequence[Table], console: object | None = None) -> None:
+    from rich.markup import escape
     from rich.table import Table as RichTable
 
-    console = console or Console()
+    console = console or wide_console()
     if not tables:
         console.print("No results.")
     for table in tables:
-        rich_table = RichTable(title=title(table), title_justify="left", header_style="bold")
-        for header in _headers(table):
-            rich_table.add_column(header, overflow="fold")
-        for rank, row in _ranked(table):
+        rows = [(row, _cells(table, rank, row)) for rank, row in _ranked(table)]
+        headers = _headers(table)
+        # Columns that say nothing in this table (all rows from this run, no notes) are left out.
+        shown = [i for i, header in enumerate(headers)
+                 if header not in ("source", "notes") or any(cells[i] not in ("", "run") for _, cells in rows)]
+        rich_table = RichTable(title=escape(title(table)), title_justify="left", header_style="bold")
+        for i in shown:
+            rich_table.add_column(escape(headers[i]), overflow="fold")
+        for row, cells in rows:
             style = "dim" if row.source == "published" else ("yellow" if not row.complete else None)
-            rich_table.add_row(*_cells(table, rank, row), style=style)
+            rich_table.add_row(*(escape(cells[i]) for i in shown), style=style)
         console.print(rich_table)
 
 

@@ -110,9 +110,11 @@ def test_compare_flags_changes_larger_than_the_spread():
     def runs(values, method="a"):
         return [make_record(method=method, seed=s, metrics={"acc": v}) for s, v in enumerate(values)]
 
-    before = build(runs([0.50, 0.52, 0.48]) + runs([0.7], "b") + runs([0.3, 0.3], "c"))
-    after = build(runs([0.80, 0.82, 0.78]) + runs([0.6], "b") + runs([0.31, 0.29], "c") + runs([0.1], "new"))
+    before = build(runs([0.50, 0.52, 0.48]) + runs([0.7], "b") + runs([0.3, 0.3], "c") + runs([0.2, 0.4], "d"))
+    after = build(runs([0.80, 0.82, 0.78]) + runs([0.6], "b") + runs([0.31, 0.29], "c") + runs([0.1], "new")
+                  + runs([0.0], "d"))
     verdicts = {c.method: c.verdict for c in compare(before, after)}
-    assert verdicts == {"a": "better", "b": "no spread (1 seed)", "c": "within spread", "new": "only in B"}
+    assert verdicts == {"a": "better", "b": "no spread (1 seed)", "c": "within spread", "new": "only in B",
+                        "d": "worse"}  # d: |0.0 - 0.3| > sqrt(2) * 0.1414 (one seed borrows the other's sd)
     change = next(c for c in compare(before, after) if c.method == "a")
     assert change.delta == pytest.approx(0.3) and change.spread == pytest.approx(math.sqrt(2) * 0.02)
