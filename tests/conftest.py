@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,20 +21,3 @@ def results(tmp_path: Path) -> Path:
     folder = tmp_path / "results"
     folder.mkdir()
     return folder
-
-
-def make_record(task: str = "t", size: str = "smoke", method: str = "m", seed: int = 0, status: str = "ok",
-                metrics: dict[str, float] | None = None, version: int = 1, kind: str = "model",
-                wall: float = 1.0, peak: float = 100.0, options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A run record as the runner writes it, for leaderboard tests."""
-    metrics = {"acc": 0.5} if metrics is None else metrics
-    return {
-        "schema": 1, "key": f"{method}{seed}{status}{version}{json.dumps(options or {}, sort_keys=True)}"[:60],
-        "task": task, "task_version": version, "method": method, "method_kind": kind, "size": size,
-        "seed": seed, "options": options or {}, "status": status,
-        "metrics": metrics if status == "ok" else {},
-        "metric_info": [{"name": name, "direction": "higher", "unit": ""} for name in (metrics or {"acc": 0})],
-        "timings": {"load": {"wall_s": 0.0, "cpu_s": 0.0}, "method": {"wall_s": wall, "cpu_s": wall},
-                    "evaluate": {"wall_s": 0.0, "cpu_s": 0.0}},
-        "peak_rss_mb": peak,
-    }

@@ -12,7 +12,7 @@ from benchmarks import render
 from benchmarks.baselines import PublishedValue, read_published
 from benchmarks.compare import compare
 from benchmarks.leaderboard import build
-from conftest import make_record
+from record_factory import make_record
 
 
 def _row(table, method, source="run"):

@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks import store as store_module
 from benchmarks.store import CellKey, ResultStore, StoreError
-from conftest import make_record
+from record_factory import make_record
 
 
 def test_key_changes_with_version_options_and_seed():

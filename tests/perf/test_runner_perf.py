@@ -24,7 +24,7 @@ def _measuring(request) -> bool:
 @pytest.fixture(scope="module")
 def many_records(request, tmp_path_factory):
     """10,000 records (500 when not measuring): 4 tasks x 2 sizes x 25 methods x 50 seeds."""
-    from conftest import make_record
+    from record_factory import make_record
 
     root = tmp_path_factory.mktemp("records")
     store = ResultStore(root)
