@@ -21,6 +21,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,7 +171,8 @@ def _copy_verified(source: Path, target: Path, item: DataFile) -> None:
 def _download_verified(url: str, target: Path, item: DataFile, *, progress: bool) -> None:
     import pooch
 
-    partial = target.with_name(".part-" + target.name)
+    # A name of its own: parallel workers may fetch the same file at once.
+    partial = target.with_name(f".part-{uuid.uuid4().hex[:8]}-{target.name}")
     try:
         pooch.retrieve(
             url,
