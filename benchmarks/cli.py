@@ -1,4 +1,4 @@
-"""The command line: ``python -m benchmarks list | run | leaderboard | compare | fetch``.
+"""The command line: ``python -m benchmarks list | run | leaderboard | compare | fetch | doctor | new-task``.
 
 Exit status: 0 success; 1 some cells failed or a dataset could not be fetched; 2 a usage
 error (unknown task, method, size or option; bad value; unusable results folder);
@@ -12,7 +12,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from benchmarks.cluster import ClusterUnavailable
 from benchmarks.names import UnknownName
+from benchmarks.scaffold import ScaffoldError
 from benchmarks.store import StoreError
 
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
@@ -41,6 +43,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="rerun cells that already have an ok record")
     run.add_argument("--set", action="append", default=[], metavar="TASK.OPTION=VALUE", dest="settings",
                      help="override a task option (repeatable)")
+    cluster = run.add_argument_group("cluster (--executor local|slurm, through submitit)")
+    cluster.add_argument("--executor", choices=("process", "local", "slurm"), default="process",
+                         help="process: here (default); slurm: one SLURM job per cell; local: submitit's local executor")
+    cluster.add_argument("--partition", help="SLURM partition")
+    cluster.add_argument("--time-min", type=int, default=60, help="time limit per job in minutes (default: 60)")
+    cluster.add_argument("--cpus", type=int, default=2, help="CPUs per job (default: 2)")
+    cluster.add_argument("--mem-gb", type=float, help="memory per job in GB (default: the partition's)")
+    cluster.add_argument("--gpus", type=int, default=0, help="GPUs per job (default: 0)")
+    cluster.add_argument("--array-parallelism", type=int, default=64, help="jobs of the array running at once")
+    cluster.add_argument("--sbatch", action="append", default=[], metavar="KEY=VALUE",
+                         help="extra sbatch flag, e.g. qos=short or account=lab (repeatable)")
+    cluster.add_argument("--no-wait", action="store_true", help="submit and return; records land as jobs finish")
 
     board = commands.add_parser("leaderboard", help="tables of every record in a results folder")
     board.add_argument("--results", default="results", help="results folder (default: results/)")
@@ -51,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     compare = commands.add_parser("compare", help="metric changes from results folder A to B")
     compare.add_argument("a", help="results folder A (before)")
     compare.add_argument("b", help="results folder B (after)")
+
+    commands.add_parser("doctor", help="Python, packages, CPU, GPU, CUDA, and which tasks' data are cached")
+
+    new_task = commands.add_parser("new-task", help="write tasks/NAME/ from a small working example, with its test")
+    new_task.add_argument("name", help="the task's name (a Python identifier)")
+    new_task.add_argument("--root", default=".", help="the suite's checkout (default: the current folder)")
 
     fetch = commands.add_parser("fetch", help="download (or copy from $BENCHMARKS_MIRROR) the tasks' datasets")
     fetch.add_argument("tasks", nargs="*", metavar="TASK", help="tasks whose data to fetch (default: all)")
@@ -67,11 +87,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     handlers: dict[str, Any] = {
         "list": commands.list_tasks, "run": commands.run, "leaderboard": commands.leaderboard_command,
-        "compare": commands.compare, "fetch": commands.fetch,
+        "compare": commands.compare, "fetch": commands.fetch, "doctor": commands.doctor,
+        "new-task": commands.new_task,
     }
     try:
         return handlers[args.command](args)
-    except (UnknownName, UsageError, StoreError) as error:
+    except (UnknownName, UsageError, StoreError, ClusterUnavailable, ScaffoldError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from rich.console import Console
 
-from benchmarks import baselines, leaderboard, render
+from benchmarks import baselines, cluster, leaderboard, render
 from benchmarks.cli import EXIT_FAILED, EXIT_INTERRUPTED, UsageError
+from benchmarks.execution import CellContext
 from benchmarks.registry import Registry, discover
 from benchmarks.store import ResultStore, StoreError, read_records
 
@@ -54,7 +56,6 @@ def list_tasks(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     from benchmarks import provenance
     from benchmarks.cells import parse_assignments, plan
-    from benchmarks.execution import CellContext
     from benchmarks.progress import CellProgress
     from benchmarks.scheduler import new_run_id, resolve_device, run_plan
 
@@ -73,10 +74,22 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     store = ResultStore(args.results, create=True)
     store.check_writable()
+    if args.executor != "process":
+        cluster.check_available(args.executor, _cluster_settings(args))
     context = CellContext(store=store, device=device, provenance=provenance.collect(device), run_id=new_run_id())
-    console.print(f"{len(cells)} cells on {device}, results in {store.root}")
+    _reconcile_jobs(store, registry, context, console)
+    console.print(f"{len(cells)} cells on {device} ({args.executor}), results in {store.root}")
     with CellProgress(len(cells), console) as progress:
-        summary = run_plan(cells, registry, context, jobs=args.jobs, force=args.force, report=progress.report)
+        if args.executor == "process":
+            summary = run_plan(cells, registry, context, jobs=args.jobs, force=args.force, report=progress.report)
+        else:
+            summary = cluster.submit(cells, registry, context, kind=args.executor, settings=_cluster_settings(args),
+                                     force=args.force, wait=not args.no_wait, report=progress.report)
+    if args.executor != "process" and args.no_wait:
+        submitted = len(cells) - len(summary.skipped)
+        console.print(f"submitted {submitted} jobs; their records land in {store.root} as they finish "
+                      f"(logs in {store.root / cluster.JOBS_FOLDER / context.run_id})")
+        return 0
     keys = {str(store.path_for(cell.key(registry.get(cell.task)))) for cell in cells}
     records, _ = read_records(store.root)
     ours = [record for record in records if record["_path"] in keys]
@@ -95,9 +108,31 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cluster_settings(args: argparse.Namespace) -> "cluster.ClusterSettings":
+    return cluster.ClusterSettings(
+        partition=args.partition, time_min=args.time_min, cpus=args.cpus, mem_gb=args.mem_gb, gpus=args.gpus,
+        array_parallelism=args.array_parallelism, sbatch=tuple(args.sbatch),
+    )
+
+
+def _reconcile_jobs(store: ResultStore, registry: Registry, context: "CellContext", console: Console) -> None:
+    """Failed records for jobs of earlier --no-wait runs that died without writing one."""
+    from dataclasses import replace
+
+    for record in cluster.reconcile(store, registry, lambda run_id: replace(context, run_id=run_id)):
+        console.print(f"[red]job failed[/red] {record['task']}/{record['size']}/{record['method']} "
+                      f"seed {record['seed']}: {record['error']}", highlight=False)
+
+
 def leaderboard_command(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     store = ResultStore(args.results)
+    if (store.root / cluster.JOBS_FOLDER).is_dir():
+        from benchmarks import provenance
+        from benchmarks.execution import CellContext
+
+        context = CellContext(store=store, device="cpu", provenance=provenance.collect("cpu"), run_id="")
+        _reconcile_jobs(store, _registry(console), context, console)
     records, warnings = store.records()
     folder = Path(args.baselines) if args.baselines else baselines.default_folder()
     published, published_warnings = baselines.read_published(folder)
@@ -164,3 +199,62 @@ def fetch(args: argparse.Namespace) -> int:
 
 
 __all__ = ["list_tasks", "run", "leaderboard_command", "compare", "fetch", "StoreError", "EXIT_INTERRUPTED"]
+
+
+def doctor(args: argparse.Namespace) -> int:
+    """What a bug report needs: the software, the hardware, and where each task's data stands."""
+    import platform
+
+    from rich.table import Table
+
+    from benchmarks import provenance
+    from benchmarks.data import cache_root, is_cached, mirror_root
+
+    console = Console()
+    facts = Table(show_header=False, box=None)
+    facts.add_row("Python", f"{platform.python_version()} ({sys.executable})")
+    facts.add_row("platform", platform.platform())
+    facts.add_row("CPU", f"{provenance.cpu_model()}, {os.cpu_count()} cores")
+    facts.add_row("packages", ", ".join(f"{name} {version or '—'}" for name, version in provenance.package_versions().items()))
+    for name, value in _torch_facts().items():
+        facts.add_row(name, value)
+    facts.add_row("data cache", str(cache_root()))
+    facts.add_row("data mirror", str(mirror_root() or "— (set BENCHMARKS_MIRROR to use one)"))
+    console.print(facts)
+    registry = _registry(console)
+    data = Table("task", "dataset", "files", "size", "cached", header_style="bold")
+    for name in registry.names():
+        for dataset in registry.tasks[name].datasets:
+            data.add_row(name, dataset.name, str(len(dataset.files)), f"{dataset.size / 1e6:.1f} MB",
+                         "[green]yes[/green]" if is_cached(dataset) else "no (python -m benchmarks fetch " + name + ")")
+    console.print(data if data.row_count else "No task declares downloadable data.")
+    return 0
+
+
+def _torch_facts() -> dict[str, str]:
+    try:
+        import torch
+    except ImportError as error:
+        return {"torch": f"not importable: {error}"}
+    facts = {"torch": f"{torch.__version__} (built for CUDA {torch.version.cuda or '—'})"}
+    if torch.cuda.is_available():
+        names = [f"{i}: {torch.cuda.get_device_name(i)}" for i in range(torch.cuda.device_count())]
+        facts["GPU"] = "; ".join(names)
+        facts["CUDA"] = f"available, driver sees {torch.cuda.device_count()} device(s), cuDNN {torch.backends.cudnn.version()}"
+    else:
+        facts["GPU"] = "none visible to torch: tasks run on the CPU (--device auto)"
+    return facts
+
+
+def new_task(args: argparse.Namespace) -> int:
+    from benchmarks.scaffold import write_task
+
+    written = write_task(args.name, Path(args.root))
+    console = Console()
+    for path in written:
+        console.print(f"wrote {path}")
+    console.print(
+        f"Next: python -m pytest tests/{args.name}  and  python -m benchmarks run --task {args.name} --size smoke\n"
+        "Then replace the example with your data, methods and metrics (docs/adding-a-task.md)."
+    )
+    return 0

@@ -99,11 +99,13 @@ def run_cell(
 
 
 def write_failed_record(
-    task: Task, cell: Cell, context: CellContext, *, stage: str, error: str, traceback_text: str | None
+    task: Task, cell: Cell, context: CellContext, *, stage: str, error: str, traceback_text: str | None,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The record of a cell that failed outside :func:`run_cell` (a shared load, a dead worker)."""
+    """The record of a cell that failed outside :func:`run_cell` (a shared load, a dead worker or job)."""
     record = record_head(task, cell, context)
-    record.update(status="failed", stage=stage, error=error, traceback=traceback_text, finished_at=_now(), timings={})
+    record.update(status="failed", stage=stage, error=error, traceback=traceback_text, finished_at=_now(), timings={},
+                  **(extra or {}))
     context.store.write(record)
     return record
 

@@ -114,3 +114,12 @@ def test_python_m_benchmarks_with_two_jobs(toy_tasks, results):
     assert "worker process died from SIGSEGV" in done.stderr
     statuses = {p.parent.name: json.loads(p.read_text())["status"] for p in results.rglob("*.json")}
     assert statuses == {"zero": "ok", "mean": "ok", "median": "failed", "broken": "failed"}
+
+
+def test_cuda_without_a_gpu_is_a_clear_usage_error(toy_tasks, results, capsys):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    assert main(["run", "--task", "toy", "--device", "cuda", "--results", str(results)]) == 2
+    assert "--device cuda was asked for, but torch sees no CUDA device" in capsys.readouterr().err

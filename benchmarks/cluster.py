@@ -1,0 +1,259 @@
+"""Cells as cluster jobs through submitit: on SLURM (``--executor slurm``) or on this machine
+through submitit's local executor (``--executor local``, the same code path, used by the tests).
+
+Every cell is one task of a job array. The job writes the cell's record itself, into the
+results folder that the cluster shares, so records appear as jobs finish. A job that dies
+without writing one (killed for memory or time, cancelled, a node failure) gets a ``failed``
+record naming its job id, final state and log files: by the waiting ``run``, or, after
+``--no-wait``, by the next ``run`` or ``leaderboard`` on that folder, which read the job list
+the submission left in ``<results>/.jobs/``. A preempted job is requeued and runs its cell again.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import shutil
+import subprocess
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks.cells import Cell
+from benchmarks.execution import CellContext, run_cell, write_failed_record
+from benchmarks.registry import Registry
+from benchmarks.scheduler import Report, RunSummary
+from benchmarks.store import ResultStore
+
+EXECUTORS = ("process", "local", "slurm")
+JOBS_FOLDER = ".jobs"
+#: Final SLURM states, with what to tell the user.
+FINAL_STATES = {
+    "OUT_OF_MEMORY": "the job needed more memory than it asked for: raise --mem-gb",
+    "TIMEOUT": "the job reached its time limit: raise --time-min",
+    "CANCELLED": "the job was cancelled",
+    "FAILED": "the job failed: see its log",
+    "NODE_FAIL": "its node failed: run again to resume",
+    "PREEMPTED": "the job was preempted and not requeued: run again to resume",
+    "BOOT_FAIL": "its node failed to boot: run again to resume",
+    "DEADLINE": "the job reached its deadline",
+    "COMPLETED": "the job ended without writing a record: see its log",
+    "FINISHED": "the job ended without writing a record: see its log",
+}
+
+
+class ClusterUnavailable(RuntimeError):
+    """submitit or SLURM is missing, or the request does not fit the cluster."""
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    partition: str | None = None
+    time_min: int = 60
+    cpus: int = 2
+    mem_gb: float | None = None
+    gpus: int = 0
+    array_parallelism: int = 64
+    sbatch: tuple[str, ...] = ()  # extra "key=value" flags, e.g. "qos=short", "account=lab"
+
+    def sbatch_parameters(self) -> dict[str, str]:
+        parameters = {}
+        for flag in self.sbatch:
+            key, sep, value = flag.lstrip("-").partition("=")
+            if not sep or not key:
+                raise ClusterUnavailable(f"--sbatch expects KEY=VALUE (e.g. qos=short), got {flag!r}")
+            parameters[key.replace("-", "_")] = value
+        return parameters
+
+
+def check_available(kind: str, settings: ClusterSettings) -> None:
+    """Fail early, in words, when the executor cannot work here."""
+    try:
+        import submitit  # noqa: F401
+    except ImportError:
+        raise ClusterUnavailable(
+            f"--executor {kind} needs submitit: pip install 'science-benchmarks[slurm]' (or pip install submitit)"
+        ) from None
+    if kind != "slurm":
+        return
+    if shutil.which("sbatch") is None:
+        raise ClusterUnavailable("--executor slurm needs SLURM's sbatch on PATH; run on a cluster login node")
+    if settings.partition:
+        partitions = _partitions()
+        if partitions and settings.partition not in partitions:
+            close = difflib.get_close_matches(settings.partition, partitions, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ClusterUnavailable(
+                f"unknown SLURM partition {settings.partition!r}.{hint} Known: {', '.join(sorted(partitions))}")
+
+
+def _partitions() -> list[str]:
+    try:
+        out = subprocess.run(["sinfo", "-h", "-o", "%P"], capture_output=True, text=True, timeout=30, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []  # sinfo missing or failing: sbatch will judge the partition
+    return sorted({line.strip().rstrip("*") for line in out.splitlines() if line.strip()})
+
+
+class CellJob:
+    """What one job runs: one cell. Requeued with the same cell when preempted."""
+
+    def __call__(self, cell: Cell, context: CellContext) -> str:
+        from benchmarks.registry import discover
+
+        record = run_cell(discover().get(cell.task), cell, context)
+        return str(record["status"])
+
+    def checkpoint(self, cell: Cell, context: CellContext) -> Any:
+        import submitit
+
+        return submitit.helpers.DelayedSubmission(self, cell, context)
+
+
+@dataclass
+class SubmittedJob:
+    job_id: str
+    record: str  # record path relative to the results folder
+    stdout: str
+    stderr: str
+    cell: dict[str, Any] = field(default_factory=dict)
+
+
+def submit(
+    cells: Sequence[Cell],
+    registry: Registry,
+    context: CellContext,
+    *,
+    kind: str,
+    settings: ClusterSettings,
+    force: bool = False,
+    wait: bool = True,
+    report: Report | None = None,
+    poll_s: float | None = None,
+) -> RunSummary:
+    """Submit every cell without an ``ok`` record as one job of an array; wait unless told not to."""
+    import submitit
+
+    report = report or (lambda cell, record: None)
+    summary = RunSummary()
+    todo = []
+    for cell in cells:
+        if not force and context.store.is_done(cell.key(registry.get(cell.task))):
+            summary.skipped.append(cell)
+            report(cell, None)
+        else:
+            todo.append(cell)
+    if not todo:
+        return summary
+    folder = context.store.root.resolve() / JOBS_FOLDER / context.run_id
+    executor = submitit.AutoExecutor(folder=folder / "%j", cluster="local" if kind == "local" else "slurm")
+    executor.update_parameters(
+        name="benchmarks", timeout_min=settings.time_min, cpus_per_task=settings.cpus, gpus_per_node=settings.gpus,
+        **({"mem_gb": settings.mem_gb} if settings.mem_gb else {}),
+        slurm_partition=settings.partition, slurm_array_parallelism=settings.array_parallelism,
+        slurm_additional_parameters=settings.sbatch_parameters(),
+    )
+    with executor.batch():
+        jobs = [executor.submit(CellJob(), cell, context) for cell in todo]
+    submitted = [
+        SubmittedJob(str(job.job_id), str(cell.key(registry.get(cell.task)).relative_path),
+                     str(job.paths.stdout), str(job.paths.stderr), asdict(cell))
+        for job, cell in zip(jobs, todo)
+    ]
+    _write_job_list(context.store, context.run_id, kind, submitted)
+    if not wait:
+        return summary
+    poll_s = poll_s if poll_s is not None else (0.5 if kind == "local" else 15.0)  # sacct is shared: ask rarely
+    pending = list(zip(jobs, todo, submitted))
+    try:
+        while pending:
+            still = []
+            for job, cell, entry in pending:
+                if job.done():
+                    record = _outcome(registry, cell, context, entry, job.state, _job_error(job))
+                    summary.ran.append(record)
+                    report(cell, record)
+                else:
+                    still.append((job, cell, entry))
+            pending = still
+            if pending:
+                time.sleep(poll_s)
+    except KeyboardInterrupt:
+        summary.interrupted = True  # the jobs go on; their records land in the results folder
+    return summary
+
+
+def _job_error(job: Any) -> str:
+    try:
+        job.result()
+    except Exception as error:  # submitit's FailedJobError / UncompletedJobError carry the log excerpt
+        return " ".join(line.strip() for line in str(error).strip().splitlines()[:2])
+    return ""
+
+
+def _outcome(registry: Registry, cell: Cell, context: CellContext, entry: SubmittedJob, state: str,
+             error: str) -> dict[str, Any]:
+    task = registry.get(cell.task)
+    record = context.store.read(cell.key(task))
+    if record is not None and record.get("run_id") == context.run_id:
+        return record
+    state = (state or "UNKNOWN").split()[0].upper()
+    hint = FINAL_STATES.get(state, "see its log")
+    return write_failed_record(
+        task, cell, context, stage="job", traceback_text=None,
+        error=f"job {entry.job_id} ended {state} ({hint}); log: {entry.stdout}" + (f"; {error}" if error else ""),
+        extra={"job": {"id": entry.job_id, "state": state, "stdout": entry.stdout, "stderr": entry.stderr}},
+    )
+
+
+def _write_job_list(store: ResultStore, run_id: str, kind: str, submitted: list[SubmittedJob]) -> None:
+    from benchmarks.store import write_json_atomic
+
+    path = store.root / JOBS_FOLDER / f"{run_id}.json"
+    write_json_atomic(path, {"run_id": run_id, "executor": kind, "jobs": [asdict(entry) for entry in submitted]})
+
+
+def reconcile(store: ResultStore, registry: Registry, context_for: Any) -> list[dict[str, Any]]:
+    """Failed records for SLURM jobs of earlier ``--no-wait`` runs that ended without writing one.
+
+    ``context_for(run_id)`` gives the :class:`CellContext` to write them with. Jobs still
+    queued or running, and job lists that are fully accounted for, are left alone.
+    """
+    written = []
+    for path in sorted((store.root / JOBS_FOLDER).glob("*.json")):
+        try:
+            listing = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if listing.get("executor") != "slurm" or shutil.which("sacct") is None:
+            continue
+        open_jobs = 0
+        for entry in map(lambda item: SubmittedJob(**item), listing.get("jobs", [])):
+            record = _read(store.root / entry.record)
+            if record is not None and record.get("run_id") == listing["run_id"]:
+                continue
+            state = _slurm_state(entry.job_id, store.root / JOBS_FOLDER / listing["run_id"])
+            if state not in FINAL_STATES:
+                open_jobs += 1
+                continue
+            cell = Cell(**{**entry.cell, "options": entry.cell.get("options", {})})
+            if cell.task in registry.tasks:
+                written.append(_outcome(registry, cell, context_for(listing["run_id"]), entry, state, ""))
+        if not open_jobs:
+            path.rename(path.with_suffix(".done"))
+    return written
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _slurm_state(job_id: str, folder: Path) -> str:
+    import submitit
+
+    return str(submitit.SlurmJob(folder=folder / "%j", job_id=job_id).state).split()[0].upper()
