@@ -1,9 +1,10 @@
 """Reference results kept as data in ``baselines/``: published numbers and recorded runs.
 
 - ``baselines/published/<task>.csv``: one row per reported number, columns
-  ``size,method,metric,mean,std,n,citation,note``. ``size`` names the task size at whose scale
-  the paper measured, or ``*`` for a number shown beside every size (``note`` then says the
-  paper's setting).
+  ``size,method,metric,mean,std,n,citation,note`` and optionally ``setting``. ``size`` names the
+  task size at whose scale the paper measured, or ``*`` for a number shown beside every size.
+  Numbers of the same method, size and setting (the paper's data set or configuration; by
+  default the citation) form one leaderboard row.
 - ``baselines/recorded/**/*.json``: run records of the suite's own methods (the same schema as
   ``results/``), copied from a reference run so that a new run can be compared with them.
 """
@@ -34,6 +35,7 @@ class PublishedValue:
     n: int | None
     citation: str
     note: str
+    setting: str = ""
 
 
 def default_folder() -> Path:
@@ -77,6 +79,7 @@ def _published_row(task: str, row: dict[str, str]) -> PublishedValue:
         task=task, size=row["size"].strip(), method=row["method"].strip(), metric=row["metric"].strip(),
         mean=mean, std=number("std"), n=int(float(n_text)) if n_text else None,
         citation=row["citation"].strip(), note=(row.get("note") or "").strip(),
+        setting=(row.get("setting") or "").strip(),
     )
 
 

@@ -150,19 +150,21 @@ def _label_differing_options(table: Table) -> None:
 
 
 def _attach_published(tables: dict[tuple[str, str], Table], published: Sequence[PublishedValue]) -> None:
-    grouped: dict[tuple[str, str, str], list[PublishedValue]] = {}
+    grouped: dict[tuple[str, str, str, str], list[PublishedValue]] = {}
     for value in published:
-        grouped.setdefault((value.task, value.size, value.method), []).append(value)
-    for (task, size, method), values in grouped.items():
+        grouped.setdefault((value.task, value.size, value.method, value.setting or value.citation), []).append(value)
+    for (task, size, method, setting), values in grouped.items():
         targets = [t for (t_task, t_size), t in tables.items() if t_task == task and (size == "*" or t_size == size)]
         for table in targets:
             known = {metric.name for metric in table.metrics}
             stats = {v.metric: (v.mean, v.std) for v in values if v.metric in known}
             if not stats:
                 continue
+            notes = [values[0].setting] if values[0].setting else []
+            notes += sorted({v.note for v in values if v.note})
             table.rows.append(Row(
                 method=method, kind="", source="published", stats=stats, n_ok=values[0].n or 0,
-                citation=values[0].citation, note="; ".join(sorted({v.note for v in values if v.note})),
+                citation=values[0].citation, note="; ".join(notes),
             ))
 
 

@@ -82,8 +82,15 @@ def test_published_and_recorded_rows_stand_beside_runs(tmp_path):
         "smoke,paper-net,acc,0.95,0.01,10,Doe 2020,Table 2\n"
         "*,humans,acc,0.99,,,Roe 2019,any size\n"
         "smoke,bad,acc,,,,x,\n")
+    (tmp_path / "published" / "u.csv").write_text(
+        "size,method,metric,mean,std,n,citation,note,setting\n"
+        "smoke,net,acc,0.8,,,Doe 2020,,cortex\n"
+        "smoke,net,acc,0.7,,,Doe 2020,,retina\n")
     published, warnings = read_published(tmp_path)
-    assert len(published) == 2 and "t.csv:4: mean is empty" in warnings[0]
+    assert len(published) == 4 and "t.csv:4: mean is empty" in warnings[0]
+    [other] = build([make_record(task="u", method="a")], published)
+    assert sorted((r.stats["acc"][0], r.note) for r in other.rows if r.source == "published") == [
+        (0.7, "retina"), (0.8, "cortex")]  # one row per setting, not one merged row
     recorded = [make_record(method="a", metrics={"acc": 0.4})]
     [table] = build([make_record(method="a", metrics={"acc": 0.5})], published, recorded)
     assert {(r.method, r.source) for r in table.rows} == {
