@@ -1,0 +1,207 @@
+"""A bank of prior simulations on disk: ``simulation_bank(n, seed)`` runs once, later calls read it.
+
+Layout: one folder per (seed, noise, temperature, chunk size, simulator version) holding
+``chunk_NNNNN_SIZE.npz`` files (plain numpy arrays, loaded with ``allow_pickle=False``) and
+``header.json`` (simulator version, settings, and the SHA-256 and size of every finished chunk).
+Chunk c holds prior draws c*chunk_size ... from a generator seeded by (seed, c), so chunks are
+independent: a killed run keeps its finished chunks, a larger n reuses the smaller bank's
+chunks, and a truncated or altered chunk (checksum mismatch) or a header from another
+simulator version is detected and rebuilt. Each chunk runs in parallel over the cores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from tasks.pyloric import model as M
+from tasks.pyloric import statistics as S
+from tasks.pyloric.prior import LOWER, UPPER, sample_prior
+
+DEFAULT_CHUNK_SIZE = 250  # 50 core-seconds: fine-grained resume
+_HEADER = "header.json"
+_ARRAYS = ("theta", "noise_seeds", "stats", "counts", "diverged")
+
+
+@dataclass(frozen=True)
+class Bank:
+    """n prior simulations: theta (n, 31), noise_seeds (n,), stats (n, 18), counts (n, 7),
+    diverged (n,) bool; ``valid`` (n,) marks rows without NaN statistics."""
+
+    theta: np.ndarray
+    noise_seeds: np.ndarray
+    stats: np.ndarray
+    counts: np.ndarray
+    diverged: np.ndarray
+
+    @property
+    def valid(self) -> np.ndarray:
+        return ~np.isnan(self.stats).any(axis=1)
+
+    def __len__(self) -> int:
+        return len(self.theta)
+
+
+def default_root() -> Path:
+    """``$BENCHMARKS_DATA/pyloric_bank`` (the runner's data cache)."""
+    from benchmarks.data import cache_root
+
+    return cache_root() / "pyloric_bank"
+
+
+def _settings(seed: int, chunk_size: int, noise_std: float, temperature: float) -> dict:
+    bounds = hashlib.sha256(LOWER.tobytes() + UPPER.tobytes()).hexdigest()[:16]
+    return {
+        "simulator_version": M.SIMULATOR_VERSION,
+        "seed": int(seed),
+        "chunk_size": int(chunk_size),
+        "noise_std": float(noise_std),
+        "temperature": float(temperature),
+        "prior_bounds_sha256": bounds,
+        "stat_names": list(M.STAT_NAMES),
+    }
+
+
+def bank_folder(root: Path, settings: dict) -> Path:
+    """The folder of one bank: its settings are part of the name, so banks never collide."""
+    key = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
+    return Path(root) / f"seed{settings['seed']}_v{settings['simulator_version']}_{key}"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _read_header(folder: Path, settings: dict) -> dict:
+    """The header's chunk table, or an empty one (after clearing the folder) if stale."""
+    path = folder / _HEADER
+    if path.is_file():
+        try:
+            header = json.loads(path.read_text())
+            if header.get("settings") == settings and isinstance(header.get("chunks"), dict):
+                return header
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            pass
+        # Another simulator version or settings, or a damaged header: start afresh.
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return {"settings": settings, "chunks": {}}
+
+
+def _chunk_draws(seed: int, c: int, chunk_size: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Prior draws and noise seeds of chunk c; the first ``size`` of the full chunk's."""
+    rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(c,)))
+    theta = sample_prior(chunk_size, rng)[:size]
+    seeds = rng.integers(0, 2**32, size=chunk_size, dtype=np.int64)[:size]
+    return theta, seeds
+
+
+def _load_chunk(path: Path, entry: dict | None, size: int) -> dict[str, np.ndarray] | None:
+    """The chunk's arrays if the file exists, matches its recorded checksum and is complete."""
+    if entry is None or not path.is_file():
+        return None
+    if path.stat().st_size != entry.get("bytes") or _sha256(path) != entry.get("sha256"):
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in _ARRAYS}
+    except (OSError, ValueError, KeyError):
+        return None
+    if any(len(a) != size for a in arrays.values()):
+        return None
+    return arrays
+
+
+def simulation_bank(
+    n: int,
+    seed: int = 0,
+    *,
+    root: Path | str | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    noise_std: float = M.NOISE_STD,
+    temperature: float = M.REFERENCE_TEMPERATURE,
+    n_threads: int | None = None,
+    progress: bool = True,
+) -> Bank:
+    """The first n simulations from the prior for ``seed``, computed once and stored.
+
+    root: folder holding banks (default ``default_root()``); chunk_size: simulations per file;
+    n_threads: cores per chunk (default all); progress: show a progress bar over chunks.
+    """
+    from tasks.pyloric.simulator import simulate
+
+    if n < 0 or chunk_size < 1:
+        raise ValueError(f"need n >= 0 and chunk_size >= 1, got n={n}, chunk_size={chunk_size}")
+    settings = _settings(seed, chunk_size, noise_std, temperature)
+    folder = bank_folder(Path(root) if root is not None else default_root(), settings)
+    header = _read_header(folder, settings)
+    sizes = [min(chunk_size, n - start) for start in range(0, n, chunk_size)]
+    parts: list[dict[str, np.ndarray]] = []
+    todo = []
+    for c, size in enumerate(sizes):
+        name = f"chunk_{c:05d}_{size}.npz"
+        arrays = _load_chunk(folder / name, header["chunks"].get(name), size)
+        parts.append(arrays)  # type: ignore[arg-type]
+        if arrays is None:
+            todo.append((c, size, name))
+
+    with _progress(progress and bool(todo), len(todo), n) as advance:
+        for c, size, name in todo:
+            theta, seeds = _chunk_draws(seed, c, chunk_size, size)
+            sims = simulate(theta, seeds, noise_std=noise_std, temperature=temperature,
+                            n_threads=n_threads)
+            arrays = {"theta": theta, "noise_seeds": seeds, "stats": sims.stats,
+                      "counts": sims.counts, "diverged": sims.diverged}
+            path = folder / name
+            tmp = folder / f".{name}.{os.getpid()}.tmp.npz"
+            np.savez(tmp, **arrays)
+            os.replace(tmp, path)
+            header["chunks"][name] = {"sha256": _sha256(path), "bytes": path.stat().st_size}
+            _write_atomic(folder / _HEADER, json.dumps(header, indent=1, sort_keys=True).encode())
+            parts[c] = arrays
+            advance()
+
+    if not parts:
+        empty = {"theta": np.empty((0, M.N_PARAMETERS)), "noise_seeds": np.empty(0, np.int64),
+                 "stats": np.empty((0, M.N_STATS)), "counts": np.empty((0, S.N_COUNTS), np.int64),
+                 "diverged": np.empty(0, bool)}
+        return Bank(**empty)
+    return Bank(**{k: np.concatenate([p[k] for p in parts]) for k in _ARRAYS})
+
+
+class _progress:
+    """A rich progress bar over chunks (a no-op when disabled)."""
+
+    def __init__(self, enabled: bool, n_chunks: int, n: int) -> None:
+        self.enabled, self.n_chunks, self.n = enabled, n_chunks, n
+        self.bar = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda: None
+        from rich.progress import Progress
+
+        self.bar = Progress(transient=False)
+        self.bar.start()
+        task = self.bar.add_task(f"pyloric bank ({self.n} simulations)", total=self.n_chunks)
+        return lambda: self.bar.advance(task)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -1,0 +1,91 @@
+"""Speed and memory of the pyloric simulator (issue target: <= 0.3 core-s and < 50 MB per 11-s
+simulation including its statistics; the reference Cython needs about 1.1 + 0.07 core-s)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tasks.pyloric.noise import fill_noise
+from tasks.pyloric.prior import sample_prior
+from tasks.pyloric.simulator import simulate, simulate_voltage
+from tasks.pyloric.statistics import compute_statistics
+
+TARGET_CORE_SECONDS = 0.3
+TARGET_MEGABYTES = 50.0
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _core_seconds_per_simulation(theta: np.ndarray) -> float:
+    """Smallest CPU time of single-threaded simulations (CPU time: robust to shared cores)."""
+    times = []
+    for k, row in enumerate(theta):
+        start = time.process_time()
+        simulate(row, k, n_threads=1)
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def test_core_seconds_per_simulation(benchmark) -> None:
+    theta = sample_prior(2, np.random.default_rng(0))
+    simulate(theta[:1], 0, n_threads=1)  # load the compiled kernel outside the measurement
+    per_sim = benchmark.pedantic(_core_seconds_per_simulation, args=(theta,), rounds=1,
+                                 iterations=1)
+    benchmark.extra_info["core_seconds_per_simulation"] = per_sim
+    if benchmark.disabled:
+        return  # `make test` runs this once to exercise it; the target is checked by `make bench`
+    load = os.getloadavg()[0]
+    if load > os.cpu_count():
+        # Oversubscribed cores (shared hyperthreads and caches) inflate even CPU time by up
+        # to 1.7x here, so the target is checked on a machine that is not overloaded.
+        pytest.skip(f"load average {load:.1f} > {os.cpu_count()} cores; measured {per_sim:.3f} core-s")
+    assert per_sim <= TARGET_CORE_SECONDS, f"{per_sim:.3f} core-s per simulation"
+
+
+def test_statistics_of_one_simulation(benchmark) -> None:
+    theta = sample_prior(1, np.random.default_rng(1))[0]
+    _, v = simulate_voltage(theta, 0)
+    stats, _ = benchmark(compute_statistics, v[:, 40_000:])
+    assert stats.shape == (18,)
+
+
+def test_noise_generation(benchmark) -> None:
+    out = np.empty((3, 440_000))
+    benchmark(fill_noise, 1, 0.001, out)
+    assert abs(out.std() - 0.001) < 1e-5
+
+
+# Run in a fresh process: the peak resident size minus the size before the first simulation
+# (the kernel comes from numba's on-disk cache, so loading it is included: an overestimate).
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent (pytest, 1 GB).
+_MEMORY_PROBE = """
+import json, numpy as np, psutil
+from tasks.pyloric.prior import sample_prior
+from tasks.pyloric.simulator import simulate
+def hwm():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+theta = sample_prior(2, np.random.default_rng(0))
+base = psutil.Process().memory_info().rss
+simulate(theta, 0, n_threads=2)
+print(json.dumps({"base": base, "peak": hwm()}))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux /proc")
+def test_memory_per_simulation_in_flight() -> None:
+    simulate(sample_prior(1, np.random.default_rng(0)), 0, noise_std=0.0)  # fill numba's cache
+    out = subprocess.run([sys.executable, "-c", _MEMORY_PROBE], cwd=ROOT, capture_output=True,
+                         text=True, check=True, timeout=300)
+    probe = json.loads(out.stdout.strip().splitlines()[-1])
+    # two simulations run at once (two threads)
+    per_sim_mb = (probe["peak"] - probe["base"]) / 2 / 2**20
+    assert per_sim_mb < TARGET_MEGABYTES, f"{per_sim_mb:.1f} MB per simulation in flight"

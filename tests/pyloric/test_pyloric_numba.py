@@ -1,0 +1,191 @@
+"""The numba simulator against the reference implementation's outputs (../shared/data/pyloric)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tasks.pyloric import kernel as K
+from tasks.pyloric import kernel_libm
+from tasks.pyloric.noise import fill_noise
+from tasks.pyloric.simulator import noise_seeds, simulate, simulate_voltage
+
+from pyloric_reference import REFERENCE, STATS_SEED_5340, THETA_TEST, reference_table
+
+
+# Row 4 of the reference table is chaotic: changing its conductances by one ulp changes its
+# statistics by 2-3 % (test_chaotic_row_is_sensitive_to_rounding), so only the reference's own
+# arithmetic (exact=True) reproduces it; the vectorised exp lands within that spread.
+CHAOTIC_ROWS = [4]
+
+
+def test_noise_free_statistics_match_reference_exact_arithmetic() -> None:
+    theta, expected = reference_table()
+    sims = simulate(theta, noise_std=0.0, exact=True)
+    assert expected.shape == sims.stats.shape == (21, 18)
+    np.testing.assert_array_equal(np.isnan(sims.stats), np.isnan(expected))
+    np.testing.assert_allclose(sims.stats, expected, rtol=1e-3, equal_nan=True)
+    assert not sims.diverged.any()
+    # The table covers valid and invalid rhythms, so both branches are exercised.
+    assert 0 < sims.valid.sum() < len(theta)
+
+
+def test_noise_free_statistics_match_reference_fast_kernel() -> None:
+    theta, expected = reference_table()
+    sims = simulate(theta, noise_std=0.0)
+    np.testing.assert_array_equal(np.isnan(sims.stats), np.isnan(expected))
+    stable = np.setdiff1d(np.arange(len(theta)), CHAOTIC_ROWS)
+    np.testing.assert_allclose(sims.stats[stable], expected[stable], rtol=1e-3, equal_nan=True)
+    np.testing.assert_allclose(sims.stats[CHAOTIC_ROWS], expected[CHAOTIC_ROWS], rtol=0.05,
+                               equal_nan=True)
+
+
+def test_chaotic_row_is_sensitive_to_rounding() -> None:
+    theta, expected = reference_table()
+    row = theta[CHAOTIC_ROWS[0]]
+    nudged = row.copy()
+    nudged[:24] = np.nextafter(row[:24], np.inf)  # one ulp up
+    sims = simulate(np.stack([row, nudged]), noise_std=0.0, exact=True)
+    np.testing.assert_allclose(sims.stats[0], expected[CHAOTIC_ROWS[0]], rtol=1e-3)
+    assert np.nanmax(np.abs(sims.stats[1] / sims.stats[0] - 1)) > 1e-3
+
+
+def test_noise_free_traces_match_reference() -> None:
+    theta, _ = reference_table()
+    traces = np.load(REFERENCE / "reference_traces_noise_free.npz")
+    t, v0 = simulate_voltage(theta[0], noise_std=0.0, t_max=4000.0, record_every=1.0)
+    _, v0_exact = simulate_voltage(theta[0], noise_std=0.0, t_max=4000.0, record_every=1.0,
+                                   exact=True)
+    assert np.abs(v0_exact - traces["row0"]).max() < 1e-5
+    assert v0.shape == traces["row0"].shape == (3, 4000)
+    np.testing.assert_array_equal(t[:3], [0.0, 1.0, 2.0])
+    assert np.abs(v0 - traces["row0"]).max() < 0.1
+    # Row 1: PY sits on an unstable focus near -20 mV from about 1,400 ms, where a difference
+    # in the last bit of one exp() grows about 10x per 2 ms (measured); before that the
+    # trajectories agree to 1e-9 mV, after it only the statistics are comparable.
+    _, v1 = simulate_voltage(theta[1], noise_std=0.0, t_max=1400.0, record_every=1.0)
+    assert np.abs(v1 - traces["row1"][:, :1400]).max() < 1e-6
+
+
+def test_noisy_run_matches_reference_with_same_seed() -> None:
+    sims = simulate(THETA_TEST, np.array([5340]))
+    np.testing.assert_allclose(sims.stats[0], STATS_SEED_5340, rtol=1e-5)
+    np.testing.assert_array_equal(sims.counts[0], [36, 186, 47, 10, 10, 10, 1])
+
+
+def test_vectorised_exp_is_accurate() -> None:
+    x = np.concatenate([np.linspace(-700.0, 700.0, 100_001), np.linspace(-1.0, 1.0, 10_001)])
+    out, bits = np.empty_like(x), np.empty(x.shape, dtype=np.int64)
+    K.vexp(x, out, bits, bits.view(np.float64))
+    np.testing.assert_allclose(out, np.exp(x), rtol=3e-16, atol=0)
+
+
+def test_fast_kernel_agrees_with_the_libm_kernel() -> None:
+    from tasks.pyloric import model as M
+
+    theta, _ = reference_table()
+    f = M.temperature_factors()
+    out = {}
+    for name, fn in (("fast", K.integrate), ("libm", kernel_libm.integrate_libm)):
+        v = np.empty((3, 4000))
+        status = fn(theta[0, :24].reshape(3, 8) * M.AREA, np.exp(theta[0, 24:]), f["tau_m"],
+                    f["tau_h"], 1.0, f["syn_tau"], float(f["rt_over_zf"][0]), np.zeros((3, 0)),
+                    160_000, 0, 40, v)
+        assert status == K.STATUS_OK
+        out[name] = v
+    assert np.abs(out["fast"] - out["libm"]).max() < 1e-5
+
+
+def test_voltage_trace_is_the_one_behind_the_statistics() -> None:
+    from tasks.pyloric.statistics import compute_statistics
+
+    sims = simulate(THETA_TEST, np.array([77]))
+    _, v = simulate_voltage(THETA_TEST, 77)
+    stats, counts = compute_statistics(v[:, 40_000:])
+    np.testing.assert_array_equal(stats, sims.stats[0])
+    np.testing.assert_array_equal(counts, sims.counts[0])
+
+
+def test_flat_depolarised_trace_does_not_overflow() -> None:
+    from tasks.pyloric.statistics import compute_statistics
+
+    stats, counts = compute_statistics(np.full((3, 4000), 5.0))
+    # nearly every sample of a flat stretch above -10 mV is a maximum (up to rounding of the
+    # smoothing), far more than one spike per two samples; they form one burst
+    assert counts[0] > 3000 and counts[3] == 1
+    assert np.isnan(stats[0]) and stats[1] == pytest.approx(100.0, abs=1.0)
+
+
+def test_noise_is_the_reference_random_stream() -> None:
+    out = np.empty((3, 5000))
+    fill_noise(5340, 0.001, out)
+    expected = np.random.RandomState(5340).normal(scale=0.001, size=(3, 5000))
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_seeds_determine_the_noise() -> None:
+    np.testing.assert_array_equal(noise_seeds(7, 4), noise_seeds(7, 4))
+    assert len(set(noise_seeds(7, 100).tolist())) == 100
+    with pytest.raises(ValueError, match="seeds"):
+        noise_seeds(np.array([1, -2]), 2)
+    with pytest.raises(ValueError, match="seeds"):
+        noise_seeds(np.array([1, 2, 3]), 2)
+
+
+def test_divergent_run_is_invalid_and_does_not_spoil_the_batch() -> None:
+    theta, expected = reference_table()
+    bad = theta[2].copy()
+    bad[7] = -1e4  # a negative leak conductance makes V grow without bound
+    sims = simulate(np.stack([theta[2], bad]), noise_std=0.0, within_prior=False)
+    np.testing.assert_array_equal(sims.diverged, [False, True])
+    np.testing.assert_array_equal(sims.valid, [True, False])
+    assert np.isnan(sims.stats[1]).all()
+    np.testing.assert_allclose(sims.stats[0], expected[2], rtol=1e-3)
+    with pytest.raises(RuntimeError, match="diverged"):
+        simulate_voltage(bad, noise_std=0.0, t_max=50.0, within_prior=False)
+
+
+@pytest.mark.parametrize(
+    "theta, message",
+    [
+        (np.zeros(30), "shape"),
+        (np.full((2, 31), np.nan), "NaN"),
+        (np.zeros((1, 31)), "outside the prior"),
+        ("abc", "numeric"),
+    ],
+)
+def test_bad_parameters_are_rejected(theta, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        simulate(theta)
+
+
+def test_bad_settings_are_rejected() -> None:
+    with pytest.raises(ValueError, match="noise_std"):
+        simulate(THETA_TEST, noise_std=-1.0)
+    with pytest.raises(ValueError, match="record_every"):
+        simulate_voltage(THETA_TEST, record_every=0.01)
+    with pytest.raises(ValueError, match="temperature"):
+        simulate(THETA_TEST, temperature=-3.0)
+
+
+def test_empty_batch() -> None:
+    sims = simulate(np.empty((0, 31)))
+    assert sims.stats.shape == (0, 18) and sims.valid.shape == (0,)
+
+
+def test_stale_numba_caches_are_dropped(tmp_path, monkeypatch) -> None:
+    import shutil
+
+    from tasks.pyloric import _jit_cache
+
+    for name in _jit_cache._SOURCES:
+        shutil.copy(_jit_cache._HERE / name, tmp_path / name)
+    monkeypatch.setattr(_jit_cache, "_HERE", tmp_path)
+    _jit_cache._sync()
+    cached = tmp_path / "__pycache__" / "simulator._simulate_batch-1.py311.nbi"
+    cached.write_bytes(b"compiled")
+    _jit_cache._sync()  # sources unchanged: the cache stays
+    assert cached.exists()
+    (tmp_path / "kernel.py").write_text((tmp_path / "kernel.py").read_text() + "\n# edited\n")
+    _jit_cache._sync()  # a dependency changed: cached code of every function goes
+    assert not cached.exists()
