@@ -112,6 +112,23 @@ class CellJob:
         return submitit.helpers.DelayedSubmission(self, cell, context)
 
 
+class PreparationJob:
+    """What a preparation job runs: step ``index`` of ``task.prepare(size, options)``.
+
+    The job asks the task for its steps again, so a step need not be picklable, only the
+    list deterministic.
+    """
+
+    def __call__(self, task_name: str, size: str, options: dict[str, Any], index: int) -> None:
+        from types import MappingProxyType
+
+        from benchmarks.registry import discover
+        from benchmarks.task import resolve
+
+        task = discover().get(task_name)
+        resolve(task.prepare)(size, MappingProxyType(options))[index]()
+
+
 @dataclass
 class SubmittedJob:
     job_id: str
@@ -155,6 +172,14 @@ def submit(
         slurm_partition=settings.partition, slurm_array_parallelism=settings.array_parallelism,
         slurm_additional_parameters=settings.sbatch_parameters(),
     )
+    preparation = _submit_preparation(executor, registry, todo, kind)
+    if preparation and kind == "slurm":
+        # The cells start once every preparation step has ended well, also after --no-wait.
+        arrays = sorted({str(job.job_id).split("_")[0] for job in preparation})
+        executor.update_parameters(slurm_additional_parameters={
+            **settings.sbatch_parameters(), "dependency": "afterok:" + ":".join(arrays)})
+    elif preparation:
+        _wait_for_preparation(preparation, poll_s or 0.5)
     with executor.batch():
         jobs = [executor.submit(CellJob(), cell, context) for cell in todo]
     submitted = [
@@ -183,6 +208,36 @@ def submit(
     except KeyboardInterrupt:
         summary.interrupted = True  # the jobs go on; their records land in the results folder
     return summary
+
+
+def _submit_preparation(executor: Any, registry: Registry, cells: Sequence[Cell], kind: str) -> list[Any]:
+    """One array of every preparation step that the cells' data need (see ``Task.prepare``)."""
+    from types import MappingProxyType
+
+    from benchmarks.task import resolve
+
+    steps = []
+    for task_name, size, options in dict.fromkeys((c.task, c.size, tuple(sorted(c.options.items()))) for c in cells):
+        task = registry.get(task_name)
+        if task.prepare is not None:
+            count = len(resolve(task.prepare)(size, MappingProxyType(dict(options))))
+            steps.extend((task_name, size, dict(options), index) for index in range(count))
+    if not steps:
+        return []
+    with executor.batch():
+        return [executor.submit(PreparationJob(), *step) for step in steps]
+
+
+def _wait_for_preparation(jobs: Sequence[Any], poll_s: float) -> None:
+    while not all(job.done() for job in jobs):
+        time.sleep(poll_s)
+    failed = [(job, _job_error(job)) for job in jobs]
+    failed = [(job, error) for job, error in failed if error]
+    if failed:
+        job, error = failed[0]
+        raise ClusterUnavailable(
+            f"{len(failed)} of {len(jobs)} data preparation jobs failed, so no cell was submitted; "
+            f"first: job {job.job_id}: {error} (log: {job.paths.stdout})")
 
 
 def _job_error(job: Any) -> str:

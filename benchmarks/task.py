@@ -142,6 +142,11 @@ class Task:
     ``version`` is bumped whenever data, split or metrics change: it is part of the resume
     key, so results of another version are never mixed with new ones.
     ``datasets`` names the downloadable datasets the task may read (see ``benchmarks.data``).
+    ``prepare(size, options) -> [step, ...]`` (optional) splits long data generation into
+    independent, idempotent steps, each a callable without arguments that stores its part where
+    ``load`` finds it (a chunk of a simulation bank); the list must come out the same each time.
+    Cluster executors run the steps as a job array before the cells; elsewhere ``load`` does all
+    the work itself.
     """
 
     name: str
@@ -156,6 +161,7 @@ class Task:
     figure: Ref | None = None
     options: tuple[Option, ...] = ()
     datasets: tuple[Any, ...] = ()
+    prepare: Ref | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "metrics", tuple(self.metrics))

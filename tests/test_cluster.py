@@ -110,3 +110,15 @@ def test_jobs_still_running_are_left_alone(toy_tasks, results, fake_slurm):
     _fake_command(fake_slurm, "sacct", "JobID|State|NodeList\n7|RUNNING|node1")
     assert reconcile(ResultStore(results), registry, lambda run_id: None) == []
     assert (results / ".jobs" / "new.json").exists()
+
+
+def test_preparation_steps_run_as_jobs_before_the_cells(toy_tasks, results, tmp_path):
+    registry = discover()
+    parts = tmp_path / "parts"
+    cells = plan(registry, tasks=["toy"], methods=["mean"], size="smoke", settings={"toy": {"prepared": str(parts)}})
+    summary = submit(cells, registry, CellContext(ResultStore(results), "cpu", PROVENANCE, "prep"), kind="local",
+                     settings=ClusterSettings())
+    [record] = summary.ran
+    assert record["status"] == "ok" and record["details"]["parts"] == 3  # the cell saw every part
+    writers = {path.read_text().split()[-1] for path in parts.glob("part-*.txt")}
+    assert len(writers) == 3  # each part was written by its own job process

@@ -38,8 +38,8 @@ def test_a_record_holds_metrics_timings_memory_and_provenance(toy_tasks, results
     assert all(set(t) == {"wall_s", "cpu_s"} for t in record["timings"].values())
     assert record["peak_rss_mb"] > 10
     assert record["provenance"]["task_version"] == 1 and len(record["provenance"]["data_hash"]) == 32
-    assert record["options"] == {"crash": False, "true_mean": 3.0}
-    assert record["details"] == {"n": 20}
+    assert record["options"] == {"crash": False, "prepared": None, "true_mean": 3.0}
+    assert record["details"] == {"n": 20, "parts": 0}
     assert (results / "toy" / "smoke" / "mean" / record["figure"]).is_file()
 
 
@@ -145,4 +145,4 @@ def test_plan_refuses_unknown_names_with_suggestions(toy_tasks):
 def test_plan_orders_cells_so_methods_share_data(toy_tasks):
     cells = plan(discover(), tasks=["toy"], methods=["zero", "mean"], size="smoke", seeds=[0, 1])
     assert [(c.seed, c.method) for c in cells] == [(0, "zero"), (0, "mean"), (1, "zero"), (1, "mean")]
-    assert isinstance(cells[0], Cell) and cells[0].options == {"crash": False, "true_mean": 3.0}
+    assert isinstance(cells[0], Cell) and cells[0].options == {"crash": False, "prepared": None, "true_mean": 3.0}
