@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 # The offline machines keep a mirror of every downloadable dataset beside the checkout.
 MIRROR := $(abspath ../shared/data)
 export BENCHMARKS_MIRROR ?= $(if $(wildcard $(MIRROR)),$(MIRROR),)
+# OpenMP threads that spin while waiting cost up to 10x on a machine whose cores are shared.
+export OMP_WAIT_POLICY ?= PASSIVE
 
 .PHONY: run test bench clean
 

@@ -8,6 +8,7 @@ error (unknown task, method, size or option; bad value; unusable results folder)
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -78,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Before torch or numpy start their thread pools: spinning OpenMP threads cost up to 10x on a
+    # machine whose cores are shared (a laptop running other work, a cluster node).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -1,0 +1,103 @@
+"""Pose metrics as pure functions of predicted and labelled points (pixels).
+
+Shapes: ``predicted`` and ``labelled`` (N, K, 2) as (x, y); ``scores`` (N, K) likelihoods.
+Unlabelled points (NaN in ``labelled``) count in no error and in no denominator.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+PCUTOFF = 0.6  # DeepLabCut's default p-cutoff (config.yaml ``pcutoff``)
+PCK_THRESHOLD = 0.1  # PCK: a point is correct within this share of the animal's size
+
+
+def distances(predicted: np.ndarray, labelled: np.ndarray) -> np.ndarray:
+    """(N, K) Euclidean distances in pixels; NaN where the point is unlabelled.
+
+    A missing prediction (NaN) of a labelled point raises: every method must place every point.
+    """
+    predicted, labelled = np.asarray(predicted, float), np.asarray(labelled, float)
+    if predicted.shape != labelled.shape or predicted.ndim != 3 or predicted.shape[-1] != 2:
+        raise ValueError(f"predicted {predicted.shape} and labelled {labelled.shape} must both be (N, K, 2)")
+    is_labelled = ~np.isnan(labelled).any(axis=-1)
+    if np.isnan(predicted[is_labelled]).any():
+        raise ValueError("a labelled point has no prediction (NaN)")
+    d = np.sqrt(((predicted - labelled) ** 2).sum(axis=-1))
+    d[~is_labelled] = np.nan
+    return d
+
+
+def dlc_error(predicted: np.ndarray, labelled: np.ndarray) -> float:
+    """DeepLabCut's "RMSE": the mean Euclidean distance over all labelled points (pixels)."""
+    return _nanmean(distances(predicted, labelled))
+
+
+def rmse(predicted: np.ndarray, labelled: np.ndarray) -> float:
+    """True root-mean-square Euclidean error over all labelled points: sqrt(mean(dx^2 + dy^2)) (pixels)."""
+    d = distances(predicted, labelled)
+    return float(np.sqrt(_nanmean(d**2))) if np.isfinite(d).any() else float("nan")
+
+
+def pcutoff_error(
+    predicted: np.ndarray, labelled: np.ndarray, scores: np.ndarray, cutoff: float = PCUTOFF
+) -> tuple[float, float]:
+    """DeepLabCut's "RMSE with p-cutoff" and the share of labelled points it keeps.
+
+    Only predictions with likelihood >= ``cutoff`` enter the mean Euclidean distance. Returns
+    (error in pixels, NaN when nothing is kept; kept share of the labelled points in [0, 1]).
+    """
+    d = distances(predicted, labelled)
+    scores = np.asarray(scores, float)
+    if scores.shape != d.shape:
+        raise ValueError(f"scores {scores.shape} must be (N, K) = {d.shape}")
+    labelled_mask = np.isfinite(d)
+    kept = labelled_mask & (scores >= cutoff)
+    share = float(kept.sum() / labelled_mask.sum()) if labelled_mask.any() else float("nan")
+    return (float(d[kept].mean()) if kept.any() else float("nan")), share
+
+
+def animal_size(labelled: np.ndarray) -> np.ndarray:
+    """(N,) diagonal of each frame's bounding box of labelled points (pixels); NaN with fewer than 2 points."""
+    labelled = np.asarray(labelled, float)
+    present = ~np.isnan(labelled).any(axis=-1, keepdims=True)
+    count = present[..., 0].sum(axis=1)
+    highest = np.where(present, labelled, -np.inf).max(axis=1)
+    lowest = np.where(present, labelled, np.inf).min(axis=1)
+    with np.errstate(invalid="ignore"):
+        extent = np.where(count[:, None] >= 2, highest - lowest, np.nan)
+    size = np.sqrt((extent**2).sum(axis=-1))
+    size[count < 2] = np.nan
+    return size
+
+
+def pck(predicted: np.ndarray, labelled: np.ndarray, threshold: float = PCK_THRESHOLD) -> float:
+    """Percentage of correct keypoints: share of labelled points within ``threshold`` x animal size.
+
+    The animal's size is the diagonal of the bounding box of the frame's labelled points; frames
+    with fewer than two labelled points use the median size of the other frames.
+    """
+    d = distances(predicted, labelled)
+    size = animal_size(labelled)
+    if np.isnan(size).all():
+        return float("nan")
+    size = np.where(np.isnan(size), np.nanmedian(size), size)
+    correct = d < threshold * size[:, None]
+    labelled_mask = np.isfinite(d)
+    return float(correct[labelled_mask].mean()) if labelled_mask.any() else float("nan")
+
+
+def per_bodypart_rmse(predicted: np.ndarray, labelled: np.ndarray) -> np.ndarray:
+    """(K,) true RMSE of each body part over its labelled frames (pixels); NaN for a part never labelled."""
+    d = distances(predicted, labelled)
+    out = np.full(d.shape[1], np.nan)
+    for k in range(d.shape[1]):
+        column = d[:, k][np.isfinite(d[:, k])]
+        if column.size:
+            out[k] = np.sqrt((column**2).mean())
+    return out
+
+
+def _nanmean(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if finite.size else float("nan")
