@@ -1,0 +1,106 @@
+"""Control and baselines: majority author; linear SVMs on BF, DVs and SQ; char n-gram TF-IDF."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from tasks.latin.data import LatinData
+from tasks.latin.features import DV_VIEWS, base_features, distort, fake_quantities
+from tasks.latin.metrics import Prediction
+
+C_GRID = (0.01, 0.1, 1.0, 10.0, 100.0)
+
+
+def majority(data: LatinData, *, device: Any = None, seed: int = 0, options: Mapping[str, Any] | None = None) -> Prediction:
+    """Predict the author with most training fragments for every test fragment."""
+    counts = np.bincount(data.labels[data.split.train], minlength=len(data.authors))
+    return Prediction(np.full(len(data.split.test), int(np.argmax(counts))))
+
+
+# --- feature blocks: each is fit on the training rows and applied to all --------------------
+
+Block = Callable[[LatinData, np.ndarray, np.ndarray, int], tuple[Any, Any]]
+
+
+def _tfidf_block(strings: Sequence[str], fit_rows: np.ndarray, rows: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(analyzer="char", sublinear_tf=True, lowercase=False, **kwargs)
+    fitted = vectorizer.fit_transform([strings[i] for i in fit_rows])
+    return fitted, vectorizer.transform([strings[i] for i in rows])
+
+
+def bf_block(data: LatinData, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
+    bf = base_features(data.fragments)
+    return sparse.csr_matrix(bf[fit_rows]), sparse.csr_matrix(bf[rows])
+
+
+def dv_block(data: LatinData, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
+    texts = [f.text for f in data.fragments]
+    blocks = []
+    for view in DV_VIEWS:
+        distorted = [distort(t, view) for t in texts]
+        blocks.append(_tfidf_block(distorted, fit_rows, rows, ngram_range=(3, 3), min_df=5))
+    return sparse.hstack([b[0] for b in blocks]).tocsr(), sparse.hstack([b[1] for b in blocks]).tocsr()
+
+
+def sq_block(data: LatinData, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
+    return _tfidf_block(data.sq, fit_rows, rows, ngram_range=(3, 7))
+
+
+def fake_block(data: LatinData, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
+    return _tfidf_block(fake_quantities(data.fragments, seed), fit_rows, rows, ngram_range=(3, 7))
+
+
+def char_block(data: LatinData, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
+    return _tfidf_block([f.text for f in data.fragments], fit_rows, rows, ngram_range=(2, 5), min_df=2)
+
+
+def fit_svm(data: LatinData, blocks: Sequence[Block], seed: int) -> tuple[np.ndarray, dict[str, Any]]:
+    """Linear SVM (balanced classes) on stacked blocks; C chosen on validation macro-F1, refit on train+val.
+
+    Returns test predictions and {"C": chosen, "val_macro_f1": {C: score}}.
+    """
+    from sklearn.metrics import f1_score
+    from sklearn.svm import LinearSVC
+
+    split, y = data.split, data.labels
+    scores = {}
+    parts = [block(data, split.train, split.val, seed) for block in blocks]
+    x_train = sparse.hstack([p[0] for p in parts]).tocsr()
+    x_val = sparse.hstack([p[1] for p in parts]).tocsr()
+    for c in C_GRID:
+        model = LinearSVC(C=c, class_weight="balanced", random_state=seed, max_iter=5000).fit(x_train, y[split.train])
+        scores[c] = float(f1_score(y[split.val], model.predict(x_val), average="macro"))
+    best = max(C_GRID, key=lambda c: (scores[c], -c))  # ties: the stronger regularisation
+    fit_rows = np.concatenate([split.train, split.val])
+    parts = [block(data, fit_rows, split.test, seed) for block in blocks]
+    x_fit = sparse.hstack([p[0] for p in parts]).tocsr()
+    x_test = sparse.hstack([p[1] for p in parts]).tocsr()
+    model = LinearSVC(C=best, class_weight="balanced", random_state=seed, max_iter=5000).fit(x_fit, y[fit_rows])
+    return model.predict(x_test), {"C": best, "val_macro_f1": {str(c): s for c, s in scores.items()}, "dims": x_fit.shape[1]}
+
+
+def _svm_method(blocks: Sequence[Block], twin: Sequence[Block] | None = None, twin_name: str | None = None):
+    def method(data: LatinData, *, device: Any = None, seed: int = 0, options: Mapping[str, Any] | None = None) -> Prediction:
+        y_pred, info = fit_svm(data, blocks, seed)
+        twin_pred = None
+        if twin is not None:
+            # the twin is refit here on the same split and seed, so McNemar compares the same items
+            twin_pred, twin_info = fit_svm(data, twin, seed)
+            info["twin"] = twin_info
+        return Prediction(y_pred, twin_pred, twin_name, info)
+
+    return method
+
+
+svm_bf = _svm_method([bf_block])
+svm_bf_sq = _svm_method([bf_block, sq_block], twin=[bf_block], twin_name="svm_bf")
+svm_bf_dv = _svm_method([bf_block, dv_block])
+svm_bf_dv_sq = _svm_method([bf_block, dv_block, sq_block], twin=[bf_block, dv_block], twin_name="svm_bf_dv")
+svm_bf_dv_fake = _svm_method([bf_block, dv_block, fake_block], twin=[bf_block, dv_block], twin_name="svm_bf_dv")
+char_ngram_tfidf = _svm_method([char_block])
