@@ -1,0 +1,142 @@
+"""Loading the task's data: synthetic Splat counts, scanpy's PBMC set, sc_mixology, or a user file, each
+reduced to the 50-D PCA space that the metrics use as the high-dimensional reference."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tasks.single_cell import preprocess, readers
+
+SOURCES = ("auto", "pbmc68k", "mixology", "synthetic")
+#: what ``source=auto`` means for each size
+AUTO_SOURCE = {"smoke": "synthetic", "default": "pbmc68k", "full": "synthetic"}
+#: synthetic cells per size when ``n_cells`` is not set
+SYNTHETIC_CELLS = {"smoke": 2_000, "default": 20_000, "full": 100_000}
+MIXOLOGY_EXPERIMENTS = ("sc_celseq2_5cl_p1", "sc_celseq2")
+N_PCS = 50
+
+
+@dataclass(frozen=True)
+class SingleCellData:
+    """One data set in the reference space.
+
+    ``pcs``: (n_cells, <= 50) float32 principal components (read-only); ``labels``: (n_cells,) int codes
+    into ``label_names``, or None for unlabelled data; ``source``: where it came from, in words;
+    ``info``: JSON-able facts for the record (genes used, label column, ...).
+    """
+
+    pcs: np.ndarray
+    labels: np.ndarray | None
+    label_names: tuple[str, ...]
+    source: str
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_cells(self) -> int:
+        return len(self.pcs)
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array = np.ascontiguousarray(array)
+    array.setflags(write=False)  # methods share one loaded copy and must not modify it
+    return array
+
+
+def from_labels(pcs: np.ndarray, labels: np.ndarray | None, source: str, **info: Any) -> SingleCellData:
+    """Build :class:`SingleCellData` from PCs (n, d) and string (or any) labels (n,) or None."""
+    if labels is None:
+        return SingleCellData(_frozen(pcs.astype(np.float32)), None, (), source, dict(info))
+    names, codes = np.unique(np.asarray(labels).astype(str), return_inverse=True)
+    return SingleCellData(_frozen(pcs.astype(np.float32)), _frozen(codes.astype(np.int64)),
+                          tuple(map(str, names)), source, dict(info))
+
+
+def load_pbmc68k(label_column: str | None = None) -> SingleCellData:
+    """scanpy's ``pbmc68k_reduced``: 700 PBMCs, 765 highly variable genes, 10 ``bulk_labels`` types.
+
+    Its ``.X`` is z-scored per gene and it holds no raw counts; ``.raw.X`` holds the log-normalised
+    expression of the same (already selected) genes, which is what the paper's pipeline has just before
+    PCA, so we take ``.raw.X`` and only compute the 50 PCs (not its stored ``X_pca``, made from scaled data).
+    """
+    import scanpy as sc
+
+    adata = sc.datasets.pbmc68k_reduced()
+    column = label_column or "bulk_labels"
+    labels = readers.labels_from(adata.obs, column, "scanpy.datasets.pbmc68k_reduced")
+    expression = adata.raw.X.toarray() if hasattr(adata.raw.X, "toarray") else np.asarray(adata.raw.X)
+    pcs = preprocess.pca_dense(expression.astype(np.float64), N_PCS)
+    return from_labels(pcs, labels, "scanpy pbmc68k_reduced (700 PBMCs, log-normalised .raw.X)",
+                       label_column=column, n_genes=int(expression.shape[1]))
+
+
+def from_counts(counts: readers.Counts, n_genes: int, **info: Any) -> SingleCellData:
+    """Preprocess raw counts (paper's pipeline) to :class:`SingleCellData`."""
+    pcs = preprocess.preprocess_counts(counts.matrix, n_genes=n_genes, n_components=N_PCS)
+    return from_labels(pcs, counts.labels, counts.source, n_genes_selected=n_genes, **info)
+
+
+def load_mixology(experiment: str, n_genes: int, label_column: str | None = None) -> SingleCellData:
+    """A cell-line mixture of Tian et al. 2019 (fetched through the mirror or the pinned URL)."""
+    from benchmarks.data import fetch
+    from tasks.single_cell.datasets import SC_MIXOLOGY
+
+    if experiment not in MIXOLOGY_EXPERIMENTS:
+        raise ValueError(f"mixology_experiment must be one of {MIXOLOGY_EXPERIMENTS}, got {experiment!r}")
+    folder = fetch(SC_MIXOLOGY)
+    column = label_column or "cell_line_demuxlet"
+    counts = readers.read_mixology_csv(folder / f"{experiment}.count.csv.gz", column)
+    return from_counts(counts, n_genes, label_column=column, experiment=experiment)
+
+
+def load_synthetic(n_cells: int, seed: int, n_genes: int = 1_000) -> SingleCellData:
+    """Splat-like counts (16 types in 4 families, some rare), preprocessed like real counts."""
+    from tasks.single_cell.splat import SplatParams, simulate
+
+    params = SplatParams()
+    simulated = simulate(n_cells, seed, params, progress=n_cells >= 100_000)
+    counts = readers.Counts(simulated.counts, np.asarray(simulated.type_names)[simulated.labels],
+                            np.arange(n_cells).astype(str), f"Splat-like synthetic counts, {n_cells:,} cells")
+    return from_counts(counts, n_genes, n_cells=n_cells, n_types=params.n_types)
+
+
+def load_user_file(path: Path | str, options: Mapping[str, Any]) -> SingleCellData:
+    """A user's ``.h5ad``, 10x ``.h5`` or ``<name>.count.csv[.gz]`` (sc_mixology layout) file."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file (option data_path)")
+    label_column = options.get("label_column")
+    name = path.name.lower()
+    if name.endswith(".h5ad"):
+        counts = readers.read_h5ad(path, label_column, options.get("counts_layer"))
+    elif name.endswith(".h5"):
+        counts = readers.read_10x_h5(path, options.get("labels_csv"), label_column)
+    elif ".count.csv" in name:
+        counts = readers.read_mixology_csv(path, label_column or "cell_line_demuxlet")
+    else:
+        raise ValueError(f"{path}: unsupported format; expected an AnnData .h5ad, a 10x Genomics .h5 or a "
+                         "<name>.count.csv[.gz] with <name>.metadata.csv[.gz] beside it")
+    return from_counts(counts, int(options.get("n_genes") or 1_000), label_column=label_column, path=str(path))
+
+
+def load(size: str, seed: int, options: Mapping[str, Any]) -> SingleCellData:
+    """The task's ``load``: the data set of ``size`` (see :data:`AUTO_SOURCE`), or the user's file."""
+    if size not in AUTO_SOURCE:
+        raise ValueError(f"unknown size {size!r}; expected one of {sorted(AUTO_SOURCE)}")
+    if options.get("data_path"):
+        return load_user_file(options["data_path"], options)
+    source = options.get("source") or "auto"
+    if source not in SOURCES:
+        raise ValueError(f"option source must be one of {SOURCES}, got {source!r}")
+    source = AUTO_SOURCE[size] if source == "auto" else source
+    if source == "pbmc68k":
+        return load_pbmc68k(options.get("label_column"))
+    if source == "mixology":
+        return load_mixology(options.get("mixology_experiment") or MIXOLOGY_EXPERIMENTS[0],
+                             int(options.get("n_genes") or 1_000), options.get("label_column"))
+    n_cells = options.get("n_cells") or SYNTHETIC_CELLS[size]
+    return load_synthetic(int(n_cells), seed, int(options.get("n_genes") or 1_000))

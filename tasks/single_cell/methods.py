@@ -1,0 +1,164 @@
+"""The methods: 2-D embeddings (n_cells, 2) of the 50-D PCA space of a :class:`SingleCellData`.
+
+control: PC1-2. baseline: ``sc.tl.tsne`` with scanpy's defaults (what most users run). model: the
+Kobak & Berens (2019) recipe with openTSNE's FFT-accelerated t-SNE. umap: umap-learn with its defaults.
+None of these uses torch, so ``device`` is accepted and ignored: they run on CPU.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from tasks.single_cell.data import SingleCellData
+
+#: the paper's recipe: perplexity 30 combined with n/100, PCA init, learning rate n/12 ...
+BASE_PERPLEXITY = 30.0
+EARLY_EXAGGERATION = 12.0
+EARLY_ITERATIONS = 250  # FIt-SNE defaults used by the paper: 250 exaggerated + 750 plain iterations
+LATE_ITERATIONS = 750
+#: ... and above this many cells, its large-data recipe (downsample, place, exaggerate)
+LARGE_N = 50_000
+SUBSAMPLE = 25_000
+SUBSAMPLE_PERPLEXITIES = (30.0, 250.0)
+LATE_EXAGGERATION = 4.0
+#: the paper used exaggeration 4 on 1.3M and 2M cells; on fewer cells it squeezes each type into a blob with no
+#: internal order (KNN 0.03 instead of 0.20 on 2,500 synthetic cells), so it starts at this size
+EXAGGERATE_FROM = 1_000_000
+FFT_FROM = 10_000
+
+
+def _threads(options: Mapping[str, Any]) -> int:
+    return int(options.get("n_jobs") or 1)
+
+
+def control_pca(data: SingleCellData, *, device: Any = None, seed: int = 0,
+                options: Mapping[str, Any] | None = None) -> np.ndarray:
+    """The first two principal components: the trivial embedding every other method should beat on KNN."""
+    return np.array(data.pcs[:, :2], dtype=np.float32)
+
+
+def baseline_scanpy_tsne(data: SingleCellData, *, device: Any = None, seed: int = 0,
+                         options: Mapping[str, Any] | None = None) -> np.ndarray:
+    """``sc.tl.tsne`` with scanpy's defaults: scikit-learn Barnes-Hut t-SNE, perplexity 30, early exaggeration
+    12, learning rate 1000, 1000 iterations, sklearn's PCA initialisation, on the 50 PCs."""
+    import anndata
+    import pandas as pd
+    import scanpy as sc
+
+    adata = anndata.AnnData(obs=pd.DataFrame(index=np.arange(data.n_cells).astype(str)))
+    adata.obsm["X_pca"] = np.array(data.pcs)
+    n_jobs = _threads(options or {})
+    # scikit-learn's gradient uses every core through OpenMP whatever n_jobs says; on a busy machine that
+    # oversubscription makes it several times slower, so hold it to the same threads as the model
+    with threadpool_limits(n_jobs):
+        sc.tl.tsne(adata, use_rep="X_pca", random_state=seed, n_jobs=n_jobs)
+    return np.asarray(adata.obsm["X_tsne"], dtype=np.float32)
+
+
+def pca_initialisation(pcs: np.ndarray) -> np.ndarray:
+    """PC1-2 scaled so that PC1 has standard deviation 1e-4 (the paper's PCA initialisation), float64 (n, 2)."""
+    init = np.asarray(pcs[:, :2], dtype=np.float64)
+    return init / np.std(init[:, 0]) * 1e-4
+
+
+def learning_rate(n: int) -> float:
+    """n/12 (Belkina et al. 2019, used by the paper), and never below the classic 200 (FIt-SNE's 'auto')."""
+    return max(200.0, n / 12.0)
+
+
+def _affinities(pcs: np.ndarray, perplexities: tuple[float, ...], seed: int, n_jobs: int):
+    from openTSNE import affinity
+
+    n = len(pcs)
+    usable = sorted({p for p in perplexities if 3 * p < n - 1})  # openTSNE needs 3 x perplexity neighbours
+    if not usable:
+        usable = [max(1.0, (n - 2) / 3.0)]
+    if len(usable) == 1:
+        return affinity.PerplexityBasedNN(pcs, perplexity=usable[0], n_jobs=n_jobs, random_state=seed)
+    return affinity.Multiscale(pcs, perplexities=usable, n_jobs=n_jobs, random_state=seed)
+
+
+def _optimise(pcs: np.ndarray, init: np.ndarray, perplexities: tuple[float, ...], seed: int, n_jobs: int,
+              late_exaggeration: float = 1.0) -> np.ndarray:
+    with threadpool_limits(n_jobs):
+        return _optimise_unlimited(pcs, init, perplexities, seed, n_jobs, late_exaggeration)
+
+
+def _optimise_unlimited(pcs: np.ndarray, init: np.ndarray, perplexities: tuple[float, ...], seed: int,
+                        n_jobs: int, late_exaggeration: float) -> np.ndarray:
+    from openTSNE import TSNEEmbedding
+
+    rate = learning_rate(len(pcs))
+    # the paper ran FIt-SNE (FFT); below 10,000 cells Barnes-Hut gives the same layout faster (openTSNE's rule)
+    gradient = "fft" if len(pcs) >= FFT_FROM else "bh"
+    embedding = TSNEEmbedding(init, _affinities(pcs, perplexities, seed, n_jobs), n_jobs=n_jobs,
+                              random_state=seed, negative_gradient_method=gradient)
+    embedding = embedding.optimize(n_iter=EARLY_ITERATIONS, exaggeration=EARLY_EXAGGERATION, momentum=0.5,
+                                   learning_rate=rate)
+    embedding = embedding.optimize(n_iter=LATE_ITERATIONS, exaggeration=late_exaggeration, momentum=0.8,
+                                   learning_rate=rate)
+    return np.asarray(embedding, dtype=np.float64)
+
+
+def multiscale_perplexities(n: int) -> tuple[float, ...]:
+    """Perplexity 30 combined with n/100 when that is larger (the paper's multi-scale similarities)."""
+    return (BASE_PERPLEXITY, n / 100.0) if n / 100.0 > BASE_PERPLEXITY else (BASE_PERPLEXITY,)
+
+
+def place_by_neighbours(pcs: np.ndarray, reference: np.ndarray, reference_embedding: np.ndarray,
+                        k: int = 10) -> np.ndarray:
+    """Embed each cell of ``pcs`` (n, d) at the median 2-D position of its ``k`` nearest ``reference`` cells
+    (m, d) whose positions are ``reference_embedding`` (m, 2). Returns (n, 2)."""
+    from sklearn.neighbors import NearestNeighbors
+
+    index = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(np.asarray(reference, dtype=np.float32))
+    neighbours = index.kneighbors(np.asarray(pcs, dtype=np.float32), return_distance=False)
+    return np.median(reference_embedding[neighbours], axis=1)
+
+
+def kobak_berens_tsne(pcs: np.ndarray, seed: int, n_jobs: int = 1, large_n: int = LARGE_N,
+                     subsample: int = SUBSAMPLE, late_exaggeration: float | None = None) -> np.ndarray:
+    """The paper's t-SNE recipe on ``pcs`` (n, 50); returns (n, 2) float32.
+
+    n <= ``large_n``: multi-scale perplexity (30 and n/100), PCA initialisation, learning rate n/12.
+    n > ``large_n``: t-SNE of ``subsample`` (25,000) random cells (perplexities 30 and 250), every other cell
+    placed at the median position of its 10 nearest subsampled cells in PCA space, and that layout (rescaled
+    to std 1e-4) initialises t-SNE of all cells with perplexity 30, learning rate n/12 and, after the
+    early-exaggeration phase, ``late_exaggeration`` (default: the paper's 4 from 10^6 cells, else 1).
+    """
+    n = len(pcs)
+    if n <= large_n:
+        return _optimise(pcs, pca_initialisation(pcs), multiscale_perplexities(n), seed, n_jobs).astype(np.float32)
+    rng = np.random.default_rng(seed)
+    subset = np.sort(rng.choice(n, size=min(subsample, n), replace=False))
+    sub_embedding = _optimise(pcs[subset], pca_initialisation(pcs[subset]), SUBSAMPLE_PERPLEXITIES, seed, n_jobs)
+    init = place_by_neighbours(pcs, pcs[subset], sub_embedding)
+    init[subset] = sub_embedding
+    init = init / np.std(init[:, 0]) * 1e-4
+    if late_exaggeration is None:
+        late_exaggeration = LATE_EXAGGERATION if n >= EXAGGERATE_FROM else 1.0
+    return _optimise(pcs, init, (BASE_PERPLEXITY,), seed, n_jobs, late_exaggeration).astype(np.float32)
+
+
+def model_opentsne(data: SingleCellData, *, device: Any = None, seed: int = 0,
+                   options: Mapping[str, Any] | None = None) -> np.ndarray:
+    """The paper's recipe (:func:`kobak_berens_tsne`) with openTSNE."""
+    options = options or {}
+    exaggeration = options.get("late_exaggeration")
+    return kobak_berens_tsne(np.array(data.pcs), seed, _threads(options), int(options.get("large_n") or LARGE_N),
+                             late_exaggeration=None if exaggeration is None else float(exaggeration))
+
+
+def umap_default(data: SingleCellData, *, device: Any = None, seed: int = 0,
+                 options: Mapping[str, Any] | None = None) -> np.ndarray:
+    """umap-learn with its defaults (15 neighbours, min_dist 0.1, spectral initialisation) on the 50 PCs.
+    Seeded, so umap-learn runs single-threaded (its price for reproducibility)."""
+    import umap
+
+    reducer = umap.UMAP(n_neighbors=15, min_dist=0.1, random_state=seed, n_jobs=1)
+    with threadpool_limits(1):
+        return np.asarray(reducer.fit_transform(np.array(data.pcs)), dtype=np.float32)

@@ -1,0 +1,36 @@
+"""Pieces of the single_cell methods: the paper's recipe settings and its large-data initialisation."""
+
+import numpy as np
+import pytest
+
+from tasks.single_cell import methods
+from tasks.single_cell.data import load
+from tasks.single_cell.metrics import knn
+
+
+def test_recipe_settings_follow_the_paper():
+    assert methods.learning_rate(24_000) == pytest.approx(2000.0)  # n/12
+    assert methods.learning_rate(700) == 200.0  # never below FIt-SNE's classic rate
+    assert methods.multiscale_perplexities(24_000) == (30.0, 240.0)
+    assert methods.multiscale_perplexities(2_000) == (30.0,)  # n/100 below 30 adds nothing
+    pcs = np.random.default_rng(0).normal(size=(500, 50)) * 7
+    init = methods.pca_initialisation(pcs)
+    assert init.shape == (500, 2) and np.std(init[:, 0]) == pytest.approx(1e-4)
+    np.testing.assert_allclose(init[:, 1] / init[:, 0], pcs[:, 1] / pcs[:, 0])  # PC1-2 up to one scale
+
+
+def test_cells_are_placed_at_the_median_of_their_nearest_reference_cells():
+    reference = np.array([[0.0, 0.0], [1.0, 0.0], [10.0, 0.0], [11.0, 0.0], [12.0, 0.0]])
+    positions = np.array([[0.0, 0.0], [2.0, 2.0], [5.0, 5.0], [6.0, 7.0], [9.0, 9.0]])
+    query = np.array([[0.4, 0.0], [11.2, 0.0]])
+    placed = methods.place_by_neighbours(query, reference, positions, k=3)
+    # nearest three of 0.4: reference 0, 1, 2 -> median of (0,0), (2,2), (5,5); of 11.2: 2, 3, 4
+    np.testing.assert_allclose(placed, [[2.0, 2.0], [6.0, 7.0]])
+
+
+def test_large_data_recipe_runs_and_keeps_neighbours():
+    data = load("smoke", 0, {"n_cells": 2500})
+    pcs = np.array(data.pcs)
+    embedding = methods.kobak_berens_tsne(pcs, seed=0, large_n=1_000, subsample=800)
+    assert embedding.shape == (2500, 2) and np.all(np.isfinite(embedding))
+    assert knn(pcs, embedding) > knn(pcs, pcs[:, :2]) + 0.1
