@@ -156,7 +156,13 @@ def simulation_bank(
     todo = []
     for c, size in enumerate(sizes):
         name = f"chunk_{c:05d}_{size}.npz"
-        arrays = _load_chunk(folder / name, header["chunks"].get(name), size)
+        entry = header["chunks"].get(name)
+        arrays = _load_chunk(folder / name, entry, size)
+        if arrays is None and entry is None:  # built by a job of an array (see bank_steps)
+            entry = _read_sidecar(folder / name)
+            arrays = _load_chunk(folder / name, entry, size)
+            if arrays is not None:
+                header["chunks"][name] = entry
         parts.append(arrays)  # type: ignore[arg-type]
         if arrays is None:
             todo.append((c, size, name))
@@ -183,6 +189,50 @@ def simulation_bank(
                  "diverged": np.empty(0, bool)}
         return Bank(**empty)
     return Bank(**{k: np.concatenate([p[k] for p in parts]) for k in _ARRAYS})
+
+
+def _read_sidecar(path: Path) -> dict | None:
+    try:
+        return json.loads(path.with_name(path.name + ".json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def build_chunk(n: int, seed: int, c: int, *, root: Path | str | None = None,
+                chunk_size: int = DEFAULT_CHUNK_SIZE, noise_std: float = M.NOISE_STD,
+                temperature: float = M.REFERENCE_TEMPERATURE) -> None:
+    """Simulate chunk ``c`` of the bank ``simulation_bank(n, seed, ...)`` would build.
+
+    For job arrays: the chunk's checksum goes to a file of its own beside it (not the shared
+    header, which parallel jobs would overwrite); ``simulation_bank`` adopts it. Idempotent.
+    """
+    from tasks.pyloric.simulator import simulate
+
+    settings = _settings(seed, chunk_size, noise_std, temperature)
+    folder = bank_folder(Path(root) if root is not None else default_root(), settings)
+    size = min(chunk_size, n - c * chunk_size)
+    if size <= 0:
+        raise ValueError(f"chunk {c} is beyond a bank of {n} simulations in chunks of {chunk_size}")
+    name = f"chunk_{c:05d}_{size}.npz"
+    path = folder / name
+    if _load_chunk(path, _read_sidecar(path), size) is not None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    theta, seeds = _chunk_draws(seed, c, chunk_size, size)
+    sims = simulate(theta, seeds, noise_std=noise_std, temperature=temperature)
+    tmp = folder / f".{name}.{os.getpid()}.tmp.npz"
+    np.savez(tmp, theta=theta, noise_seeds=seeds, stats=sims.stats, counts=sims.counts, diverged=sims.diverged)
+    os.replace(tmp, path)
+    entry = {"sha256": _sha256(path), "bytes": path.stat().st_size}
+    _write_atomic(path.with_name(name + ".json"), json.dumps(entry).encode())
+
+
+def bank_steps(n: int, seed: int, **settings) -> list:
+    """One step per chunk of ``simulation_bank(n, seed, **settings)``: the pieces of a job array."""
+    import functools
+
+    chunk_size = settings.get("chunk_size", DEFAULT_CHUNK_SIZE)
+    return [functools.partial(build_chunk, n, seed, c, **settings) for c in range(-(-n // chunk_size))]
 
 
 class _progress:

@@ -121,3 +121,21 @@ def test_bad_arguments(tmp_path: Path) -> None:
 def test_default_root_is_in_the_data_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BENCHMARKS_DATA", str(tmp_path))
     assert B.default_root() == tmp_path / "pyloric_bank"
+
+
+def test_chunks_built_as_separate_steps_are_adopted_by_the_bank(tmp_path, monkeypatch):
+    """What a job array does: each step builds one chunk; the bank then simulates nothing."""
+    steps = B.bank_steps(5, 3, root=tmp_path, chunk_size=2)
+    assert len(steps) == 3
+    for step in reversed(steps):  # in any order, as jobs finish
+        step()
+    steps[0]()  # idempotent
+    calls = []
+    real = simulator_module.simulate
+    monkeypatch.setattr(simulator_module, "simulate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    adopted = B.simulation_bank(5, 3, root=tmp_path, chunk_size=2, progress=False)
+    assert calls == []
+    monkeypatch.undo()
+    direct = B.simulation_bank(5, 3, root=tmp_path / "direct", chunk_size=2, progress=False)
+    np.testing.assert_array_equal(adopted.theta, direct.theta)
+    np.testing.assert_array_equal(adopted.stats, direct.stats)
