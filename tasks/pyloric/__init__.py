@@ -1,9 +1,58 @@
-"""Pyloric network (Prinz et al. 2004) simulator, summary statistics, prior and simulation bank.
+"""Task ``pyloric``: which circuit parameters of the crab stomatogastric ganglion reproduce the
+observed pyloric rhythm? Neural posterior estimation on the Prinz et al. (2004) network, as in
+Goncalves et al. (2020) and Deistler et al. (2022).
 
-The SBI task itself is assembled elsewhere; this package has no ``TASK`` so the registry skips it.
-Modules: ``model`` (constants and names), ``simulator`` (batched numba CPU path, the entry point),
-``kernel`` / ``kernel_libm`` (the integration, fast and reference arithmetic), ``noise`` (the
-reference's random stream), ``statistics`` (the 18 summary statistics), ``prior`` (box prior,
-parameter validation), ``observation`` (x_o), ``bank`` (simulations stored on disk),
-``torch_simulator`` (the same equations in torch, for GPUs).
+Simulator modules: ``model`` (constants and names), ``simulator`` (batched numba CPU path, the
+entry point), ``kernel`` / ``kernel_libm`` (the integration, fast and reference arithmetic),
+``noise`` (the reference's random stream), ``statistics`` (the 18 summary statistics), ``prior``
+(box prior, parameter validation), ``observation`` (x_o), ``bank`` (simulations stored on disk),
+``torch_simulator`` (the same equations in torch, for GPUs). Task modules: ``sizes``, ``data``
+(``load``), ``methods``, ``metrics`` (``evaluate``), ``figure``. Heavy imports stay in those.
 """
+
+from pathlib import Path
+
+from benchmarks.task import Direction, Method, MethodKind, Metric, Option, Task
+
+from tasks.pyloric.sizes import DESCRIPTIONS
+
+_M = "tasks.pyloric."
+
+TASK = Task(
+    name="pyloric",
+    summary="Which circuit parameters of the crab stomatogastric ganglion reproduce the observed pyloric rhythm?",
+    citation=(
+        "Goncalves et al. (2020), Training deep neural density estimators to identify mechanistic models "
+        "of neural dynamics, eLife 9:e56261; Deistler, Macke & Goncalves (2022), Energy-efficient network "
+        "activity from disparate circuit parameters, PNAS 119(44):e2207632119"
+    ),
+    version=1,
+    metrics=(
+        Metric("close_fraction", Direction.HIGHER, "fraction",
+               "posterior-predictive simulations close to x_o by Deistler et al. (2022)'s criterion"),
+        Metric("valid_fraction", Direction.HIGHER, "fraction", "posterior-predictive simulations that are triphasic"),
+        Metric("median_distance", Direction.LOWER, "sigma",
+               "median distance to x_o of valid predictive simulations, 15 statistics in units of prior std"),
+        Metric("calibration_error", Direction.LOWER, "coverage",
+               "largest expected-coverage error of marginal credible intervals on held-out simulations"),
+    ),
+    sizes=DESCRIPTIONS,
+    methods=(
+        Method("prior", MethodKind.CONTROL, _M + "methods:prior", "the 31-D box prior"),
+        Method("rejection_abc", MethodKind.BASELINE, _M + "methods:rejection_abc",
+               "closest 10% of valid simulations to x_o, z-scored statistics"),
+        Method("npe", MethodKind.MODEL, _M + "methods:npe",
+               "sbi NPE, neural spline flow on valid simulations, z-scored statistics, logit-box parameters"),
+    ),
+    load=_M + "data:load",
+    prepare=_M + "data:prepare",
+    evaluate=_M + "metrics:evaluate",
+    figure=_M + "figure:figure",
+    options=(
+        Option("observation", Path, None,
+               "CSV with your x_o: one row under the 18 statistic names, or the mirror's xo_*.csv format"),
+        Option("bank_seed", int, 0, "seed of the prior simulation bank (a fixed data set; the cell seed splits it)"),
+        Option("max_epochs", int, None, "NPE epoch cap (default: the size's)"),
+        Option("hidden_features", int, 50, "NPE spline-flow hidden units"),
+    ),
+)

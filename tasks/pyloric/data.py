@@ -1,0 +1,150 @@
+"""``load`` of the pyloric task: the simulation bank split into training and held-out valid
+simulations, the observation x_o, and the noise seeds of the posterior-predictive checks.
+
+Bank sizes (prior simulations; about 1 % are valid, i.e. triphasic with every statistic defined):
+smoke reads ``files/smoke_bank.npz``, the first 2,000 simulations of the seed-0 bank shipped with
+the code (26 valid), because simulating even a few hundred takes minutes on 2 cores; default and
+full simulate (or reuse) the bank under ``$BENCHMARKS_DATA/pyloric_bank``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tasks.pyloric import model as M
+from tasks.pyloric.observation import X_O
+from tasks.pyloric.sizes import SIZES
+
+SMOKE_BANK = Path(__file__).parent / "files" / "smoke_bank.npz"
+HELDOUT_FRACTION = 0.2
+
+
+@dataclass(frozen=True)
+class PyloricData:
+    """One cell's data.
+
+    theta_train (n, 31) and x_train (n, 18): valid simulations to learn from; theta_heldout (k, 31),
+    x_heldout (k, 18): valid simulations kept for calibration; x_o (18,); predictive_seeds (m,):
+    noise seeds of the posterior-predictive simulations (the same for every method);
+    n_simulations: bank size (valid and invalid).
+    """
+
+    size: str
+    theta_train: np.ndarray
+    x_train: np.ndarray
+    theta_heldout: np.ndarray
+    x_heldout: np.ndarray
+    x_o: np.ndarray
+    predictive_seeds: np.ndarray
+    n_simulations: int
+    n_posterior_samples: int
+    n_heldout_samples: int
+    max_epochs: int
+
+
+def check_observation(x: Any, source: str = "observation") -> np.ndarray:
+    """x_o as a float64 (18,) array; ValueError naming ``source`` for a wrong length or NaN."""
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    if x.shape != (M.N_STATS,):
+        raise ValueError(f"{source}: expected {M.N_STATS} summary statistics ({', '.join(M.STAT_NAMES)}), "
+                         f"got {x.size} values")
+    if not np.isfinite(x).all():
+        bad = [M.STAT_NAMES[i] for i in np.flatnonzero(~np.isfinite(x))]
+        raise ValueError(f"{source}: NaN or infinite statistics {bad}; an observation must be a valid "
+                         "(triphasic) rhythm with every statistic defined")
+    return x
+
+
+def read_user_observation(path: Path | str) -> np.ndarray:
+    """x_o from a CSV file: either the mirror's format (column ``value_pyloric_pkg_order``) or a
+    header row of the 18 statistic names (``model.STAT_NAMES``) and one row of values."""
+    import pandas as pd
+
+    from tasks.pyloric.observation import read_observation_csv
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: observation file not found")
+    frame = pd.read_csv(path)
+    if "value_pyloric_pkg_order" in frame.columns:
+        return read_observation_csv(path)
+    missing = [name for name in M.STAT_NAMES if name not in frame.columns]
+    if missing or len(frame) != 1:
+        raise ValueError(f"{path}: expected one row with the columns {list(M.STAT_NAMES)} "
+                         f"(missing {missing}, {len(frame)} rows)")
+    values = pd.to_numeric(frame.loc[0, list(M.STAT_NAMES)], errors="coerce").to_numpy(dtype=np.float64)
+    return check_observation(values, str(path))
+
+
+def _smoke_bank(path: Path = SMOKE_BANK) -> dict[str, np.ndarray]:
+    """The shipped 2,000-simulation bank; rebuilt (slowly) by ``simulation_bank`` when the file is
+    damaged or was made by another simulator version, never silently used."""
+    import zipfile
+
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in ("theta", "stats", "simulator_version", "stat_names")}
+        current = (int(arrays["simulator_version"]) == M.SIMULATOR_VERSION
+                   and tuple(arrays["stat_names"]) == M.STAT_NAMES
+                   and arrays["theta"].shape == (SIZES["smoke"].n_simulations, M.N_PARAMETERS)
+                   and arrays["stats"].shape == (SIZES["smoke"].n_simulations, M.N_STATS))
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        current = False
+    if current:
+        return arrays
+    import warnings
+
+    from tasks.pyloric import bank
+
+    warnings.warn(f"{path} is damaged or from another simulator version: simulating the smoke bank afresh")
+    fresh = bank.simulation_bank(SIZES["smoke"].n_simulations, 0)
+    return {"theta": fresh.theta, "stats": fresh.stats}
+
+
+def load_bank(size: str, bank_seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(theta (n, 31), stats (n, 18)) of the size's bank; NaN marks undefined statistics."""
+    n = SIZES[size].n_simulations
+    if size == "smoke":
+        arrays = _smoke_bank()
+        return arrays["theta"][:n], arrays["stats"][:n]
+    from tasks.pyloric.bank import simulation_bank
+
+    bank = simulation_bank(n, bank_seed)
+    return bank.theta, bank.stats
+
+
+def prepare(size: str, options: Mapping[str, Any]) -> list:
+    """The bank's chunks as separate steps, which cluster executors run as a job array."""
+    if size == "smoke":
+        return []  # shipped
+    from tasks.pyloric.bank import bank_steps
+
+    return bank_steps(SIZES[size].n_simulations, int(options.get("bank_seed") or 0))
+
+
+def load(size: str, seed: int, options: Mapping[str, Any]) -> PyloricData:
+    """Read or simulate the bank of ``size``; split its valid simulations by ``seed``.
+
+    options: ``observation`` (CSV of a user's x_o), ``bank_seed`` (which prior bank; the bank is
+    a fixed data set, expensive to simulate, so the cell seed only splits it and seeds methods).
+    """
+    if size not in SIZES:
+        raise ValueError(f"pyloric: unknown size {size!r}; known: {sorted(SIZES)}")
+    spec = SIZES[size]
+    x_o = read_user_observation(options["observation"]) if options.get("observation") else check_observation(X_O)
+    theta, stats = load_bank(size, int(options.get("bank_seed") or 0))
+    valid = np.flatnonzero(~np.isnan(stats).any(axis=1))
+    if len(valid) < 5:
+        raise ValueError(f"pyloric: only {len(valid)} valid simulations in the {size} bank; need >= 5")
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,)))
+    order = rng.permutation(valid)
+    n_heldout = max(2, int(round(HELDOUT_FRACTION * len(order))))
+    heldout, train = np.sort(order[:n_heldout]), np.sort(order[n_heldout:])
+    predictive_seeds = np.random.SeedSequence(seed, spawn_key=(1,)).generate_state(spec.n_predictive).astype(np.int64)
+    return PyloricData(size, theta[train], stats[train], theta[heldout], stats[heldout], x_o, predictive_seeds,
+                       len(theta), spec.n_posterior_samples, spec.n_heldout_samples, spec.max_epochs)

@@ -1,0 +1,112 @@
+"""Loading the pyloric task: the shipped smoke bank, the split, user observations and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tasks.pyloric import model as M
+from tasks.pyloric.data import check_observation, load, read_user_observation
+from tasks.pyloric.methods import from_unbounded, to_unbounded
+from tasks.pyloric.observation import X_O
+from tasks.pyloric.prior import LOWER, UPPER, sample_prior
+
+
+def test_smoke_load_splits_valid_simulations_by_seed() -> None:
+    data = load("smoke", 0, {})
+    again, other = load("smoke", 0, {}), load("smoke", 1, {})
+    assert data.n_simulations == 2000
+    assert not np.isnan(data.x_train).any() and not np.isnan(data.x_heldout).any()
+    assert len(data.x_train) + len(data.x_heldout) == 26
+    np.testing.assert_array_equal(data.theta_train, again.theta_train)
+    np.testing.assert_array_equal(data.predictive_seeds, again.predictive_seeds)
+    assert not np.array_equal(data.theta_heldout, other.theta_heldout)
+    np.testing.assert_array_equal(data.x_o, X_O)
+
+
+@pytest.mark.parametrize("values, problem", [(X_O[:15], "expected 18"), (np.r_[X_O[:17], np.nan], "NaN")])
+def test_bad_observation_is_refused(values, problem) -> None:
+    with pytest.raises(ValueError, match=problem):
+        check_observation(values, "my_xo.csv")
+
+
+def test_user_observation_files(tmp_path) -> None:
+    good = tmp_path / "xo.csv"
+    good.write_text(",".join(M.STAT_NAMES) + "\n" + ",".join(map(str, X_O)) + "\n")
+    np.testing.assert_allclose(read_user_observation(good), X_O)
+    assert load("smoke", 0, {"observation": str(good)}).x_o.shape == (18,)
+    short = tmp_path / "short.csv"
+    short.write_text(",".join(M.STAT_NAMES[:15]) + "\n" + ",".join(map(str, X_O[:15])) + "\n")
+    with pytest.raises(ValueError, match="short.csv"):
+        read_user_observation(short)
+    nan = tmp_path / "nan.csv"
+    nan.write_text(",".join(M.STAT_NAMES) + "\n" + ",".join(map(str, X_O[:17])) + ",nan\n")
+    with pytest.raises(ValueError, match="nan.csv.*plateau_PY"):
+        read_user_observation(nan)
+    with pytest.raises(FileNotFoundError, match="missing.csv"):
+        read_user_observation(tmp_path / "missing.csv")
+
+
+def test_logit_box_round_trip() -> None:
+    theta = sample_prior(100, np.random.default_rng(0))
+    assert np.all(np.abs(from_unbounded(to_unbounded(theta)) - theta) <= 2e-6 * (UPPER - LOWER))
+    assert np.isfinite(to_unbounded(np.stack([LOWER, UPPER]))).all()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "version"])
+def test_damaged_or_outdated_smoke_bank_is_rebuilt(damage, tmp_path, monkeypatch) -> None:
+    from tasks.pyloric import bank
+    from tasks.pyloric import data as D
+
+    with np.load(D.SMOKE_BANK, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    path = tmp_path / "smoke_bank.npz"
+    if damage == "version":
+        arrays["simulator_version"] = np.array(M.SIMULATOR_VERSION + 1)
+        np.savez(path, **arrays)
+    else:
+        path.write_bytes(D.SMOKE_BANK.read_bytes()[:50_000])
+    calls = []
+
+    def fake_bank(n, seed):
+        calls.append((n, seed))
+        return bank.Bank(theta=arrays["theta"], noise_seeds=arrays["noise_seeds"], stats=arrays["stats"],
+                         counts=arrays["counts"], diverged=arrays["diverged"])
+
+    monkeypatch.setattr(bank, "simulation_bank", fake_bank)
+    with pytest.warns(UserWarning, match="afresh"):
+        rebuilt = D._smoke_bank(path)
+    assert calls == [(2000, 0)] and rebuilt["theta"].shape == (2000, 31)
+    assert D._smoke_bank(D.SMOKE_BANK)["theta"].shape == (2000, 31) and len(calls) == 1
+
+
+def test_default_size_reads_the_bank(monkeypatch) -> None:
+    """Sizes other than smoke take the bank of ``simulation_bank(n, bank_seed)`` (stubbed here:
+    the real 8,000 simulations take ~25 core-minutes)."""
+    from tasks.pyloric import bank
+    from tasks.pyloric import data as D
+
+    with np.load(D.SMOKE_BANK, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in ("theta", "noise_seeds", "stats", "counts", "diverged")}
+    calls = []
+
+    def fake_bank(n, seed):
+        calls.append((n, seed))
+        return bank.Bank(**arrays)
+
+    monkeypatch.setattr(bank, "simulation_bank", fake_bank)
+    data = load("default", 3, {"bank_seed": 7})
+    assert calls == [(8000, 7)] and len(data.predictive_seeds) == 200
+    assert len(data.theta_train) + len(data.theta_heldout) == 26
+
+
+def test_prepare_splits_the_bank_into_chunks_for_a_job_array():
+    from benchmarks.task import resolve
+    from tasks.pyloric import TASK
+    from tasks.pyloric.bank import DEFAULT_CHUNK_SIZE
+    from tasks.pyloric.sizes import SIZES
+
+    options = TASK.resolve_options()
+    assert resolve(TASK.prepare)("smoke", options) == []  # shipped with the task
+    steps = resolve(TASK.prepare)("default", options)
+    assert len(steps) == -(-SIZES["default"].n_simulations // DEFAULT_CHUNK_SIZE)

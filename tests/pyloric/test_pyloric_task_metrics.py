@@ -1,0 +1,52 @@
+"""Metrics of the pyloric task on cases whose answer is known by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tasks.pyloric.metrics import SIGMA, close_to_observation, coverage_error, z_distance
+from tasks.pyloric.observation import X_O
+
+
+def _counts(n: int, bursts: int = 10) -> np.ndarray:
+    counts = np.zeros((n, 7), dtype=np.int64)
+    counts[:, 3:6] = bursts
+    counts[:, 6] = 1
+    return counts
+
+
+def test_close_to_observation_criterion() -> None:
+    stats = np.repeat(X_O[None], 6, axis=0)
+    stats[1, 0] += 0.03 * SIGMA[0]  # cycle period off by 0.03 sigma: c = 0.02 fails
+    stats[2, 5] += 0.1 * SIGMA[5]  # duty cycle LP off by 0.1 sigma: c = 0.2 passes
+    stats[3, 16] = 3.0  # an LP plateau
+    stats[4, 9] = np.nan  # not triphasic
+    counts = _counts(6)
+    counts[5, 4] = 7  # LP bursts only 7 times in 10 s
+    assert close_to_observation(stats, counts, X_O).tolist() == [True, False, True, False, False, False]
+
+
+def test_z_distance() -> None:
+    stats = np.repeat(X_O[None], 2, axis=0)
+    stats[1, 0] += 3 * SIGMA[0]
+    stats[1, 14] -= 4 * SIGMA[14]
+    stats[1, 17] = 100.0  # plateaus are not part of the distance
+    np.testing.assert_allclose(z_distance(stats, X_O), [0.0, 5.0])
+
+
+def test_coverage_of_calibrated_and_overconfident_posteriors() -> None:
+    rng = np.random.default_rng(0)
+    k, m, d = 400, 300, 3
+    # calibrated: the truth is one more draw from the same distribution as the samples
+    centres = rng.normal(size=(k, 1, d))
+    samples = centres + rng.normal(size=(k, m, d))
+    truths = centres[:, 0] + rng.normal(size=(k, d))
+    error, coverage = coverage_error(samples, truths)
+    assert error < 0.05 and len(coverage) == 19
+    # overconfident by a factor 10 in width: nearly every truth falls outside every interval
+    error, coverage = coverage_error(centres + 0.1 * rng.normal(size=(k, m, d)), truths)
+    assert error > 0.8 and coverage[-1] < 0.15
+    # far off: coverage 0 at every level, the largest error is the top level 0.95
+    error, _ = coverage_error(samples + 100.0, truths)
+    assert error == pytest.approx(0.95)
