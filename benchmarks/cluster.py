@@ -24,7 +24,7 @@ from typing import Any
 from benchmarks.cells import Cell
 from benchmarks.execution import CellContext, run_cell, write_failed_record
 from benchmarks.registry import Registry
-from benchmarks.scheduler import Report, RunSummary
+from benchmarks.scheduler import Report, RunSummary, cells_to_run
 from benchmarks.store import ResultStore
 
 EXECUTORS = ("process", "local", "slurm")
@@ -155,13 +155,7 @@ def submit(
 
     report = report or (lambda cell, record: None)
     summary = RunSummary()
-    todo = []
-    for cell in cells:
-        if not force and context.store.is_done(cell.key(registry.get(cell.task))):
-            summary.skipped.append(cell)
-            report(cell, None)
-        else:
-            todo.append(cell)
+    todo = cells_to_run(cells, registry, context, force, summary, report)
     if not todo:
         return summary
     folder = context.store.root.resolve() / JOBS_FOLDER / context.run_id

@@ -59,6 +59,19 @@ def new_run_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
+def cells_to_run(cells: Sequence[Cell], registry: Registry, context: CellContext, force: bool,
+                 summary: RunSummary, report: Report) -> list[Cell]:
+    """The cells without an ``ok`` record (all with ``force``); the others are skipped and reported."""
+    todo = []
+    for cell in cells:
+        if not force and context.store.is_done(cell.key(registry.get(cell.task))):
+            summary.skipped.append(cell)
+            report(cell, None)
+        else:
+            todo.append(cell)
+    return todo
+
+
 def run_plan(
     cells: Sequence[Cell],
     registry: Registry,
@@ -71,13 +84,7 @@ def run_plan(
     """Run every cell without an ``ok`` record (all of them with ``force``)."""
     report = report or (lambda cell, record: None)
     summary = RunSummary()
-    todo = []
-    for cell in cells:
-        if not force and context.store.is_done(cell.key(registry.get(cell.task))):
-            summary.skipped.append(cell)
-            report(cell, None)
-        else:
-            todo.append(cell)
+    todo = cells_to_run(cells, registry, context, force, summary, report)
     try:
         if jobs <= 1:
             _run_here(todo, registry, context, summary, report)
