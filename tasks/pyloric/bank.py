@@ -23,6 +23,7 @@ import numpy as np
 from tasks.pyloric import model as M
 from tasks.pyloric import statistics as S
 from tasks.pyloric.prior import LOWER, UPPER, sample_prior
+from tasks.pyloric.simulator import Simulations
 
 DEFAULT_CHUNK_SIZE = 250  # 50 core-seconds: fine-grained resume
 _HEADER = "header.json"
@@ -30,19 +31,11 @@ _ARRAYS = ("theta", "noise_seeds", "stats", "counts", "diverged")
 
 
 @dataclass(frozen=True)
-class Bank:
+class Bank(Simulations):
     """n prior simulations: theta (n, 31), noise_seeds (n,), stats (n, 18), counts (n, 7),
     diverged (n,) bool; ``valid`` (n,) marks rows without NaN statistics."""
 
-    theta: np.ndarray
     noise_seeds: np.ndarray
-    stats: np.ndarray
-    counts: np.ndarray
-    diverged: np.ndarray
-
-    @property
-    def valid(self) -> np.ndarray:
-        return ~np.isnan(self.stats).any(axis=1)
 
     def __len__(self) -> int:
         return len(self.theta)
