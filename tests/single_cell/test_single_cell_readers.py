@@ -1,8 +1,6 @@
 """File formats of the single_cell task: .h5ad, 10x .h5, the sc_mixology CSV pair, and their errors."""
 
 import gzip
-import os
-from pathlib import Path
 
 import anndata
 import h5py
@@ -15,15 +13,6 @@ from tasks.single_cell import readers
 
 COUNTS = np.array([[0, 3, 1, 0], [2, 0, 0, 5], [0, 0, 0, 0], [1, 1, 1, 1]], dtype=np.float32)
 TYPES = np.array(["B", "T", "T", "NK"])
-
-
-def _use_mirror(monkeypatch, cache):
-    """Point fetch at the shared data mirror (skip when this checkout has none) and at a fresh cache."""
-    mirror = Path(os.environ.get("BENCHMARKS_MIRROR") or Path(__file__).resolve().parents[3] / "shared" / "data")
-    if not (mirror / "single_cell").is_dir():
-        pytest.skip(f"no single_cell data mirror at {mirror}")
-    monkeypatch.setenv("BENCHMARKS_MIRROR", str(mirror))
-    monkeypatch.setenv("BENCHMARKS_DATA", str(cache))
 
 
 def _write_h5ad(path, X, layers=None):
@@ -120,11 +109,10 @@ def test_mixology_layout_needs_both_files(tmp_path):
         readers.read_mixology_csv(tmp_path / "counts.tsv")
 
 
-def test_real_mixology_files_hold_five_cell_lines(tmp_path, monkeypatch):
+def test_real_mixology_files_hold_five_cell_lines(single_cell_mirror):
     from benchmarks.data import fetch
     from tasks.single_cell.datasets import SC_MIXOLOGY
 
-    _use_mirror(monkeypatch, tmp_path)
     folder = fetch(SC_MIXOLOGY)
     counts = readers.read_mixology_csv(folder / "sc_celseq2_5cl_p1.count.csv.gz")
     assert counts.matrix.shape[1] > 10_000 and 250 < counts.matrix.shape[0] < 300

@@ -2,8 +2,6 @@
 control and the baseline at smoke size."""
 
 import math
-import os
-from pathlib import Path
 
 import anndata
 import numpy as np
@@ -15,15 +13,6 @@ from tasks.single_cell import TASK
 from tasks.single_cell.data import load
 from tasks.single_cell.evaluate import evaluate
 from tasks.single_cell.splat import simulate
-
-
-def _use_mirror(monkeypatch, cache):
-    """Point fetch at the shared data mirror (skip when this checkout has none) and at a fresh cache."""
-    mirror = Path(os.environ.get("BENCHMARKS_MIRROR") or Path(__file__).resolve().parents[3] / "shared" / "data")
-    if not (mirror / "single_cell").is_dir():
-        pytest.skip(f"no single_cell data mirror at {mirror}")
-    monkeypatch.setenv("BENCHMARKS_MIRROR", str(mirror))
-    monkeypatch.setenv("BENCHMARKS_DATA", str(cache))
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +73,7 @@ def test_default_size_is_scanpys_pbmc68k():
         load("default", 0, TASK.resolve_options({"label_column": "cell_type"}))
 
 
-def test_mixology_source_through_fetch(tmp_path, monkeypatch):
-    _use_mirror(monkeypatch, tmp_path)
+def test_mixology_source_through_fetch(single_cell_mirror):
     data = load("default", 0, TASK.resolve_options({"source": "mixology"}))
     assert len(data.label_names) == 5 and data.pcs.shape[1] == 50
     evaluation = normalise_evaluation(TASK, evaluate(data, np.array(data.pcs[:, :2])))
