@@ -1,3 +1,5 @@
+"""``python -m benchmarks``: the command line (see :mod:`benchmarks.cli`)."""
+
 import sys
 
 from benchmarks.cli import main

@@ -26,6 +26,7 @@ PUBLISHED_COLUMNS = ("size", "method", "metric", "mean", "std", "n", "citation",
 
 @dataclass(frozen=True)
 class PublishedValue:
+    """One number a paper reports for a method of a task at a size (a row of baselines/published/*.csv)."""
     task: str
     size: str
     method: str
@@ -39,6 +40,7 @@ class PublishedValue:
 
 
 def default_folder() -> Path:
+    """The suite's baselines/ folder (``$BENCHMARKS_BASELINES`` if set)."""
     if os.environ.get(BASELINES_ENV):
         return Path(os.environ[BASELINES_ENV])
     return Path(__file__).resolve().parent.parent / "baselines"
@@ -84,6 +86,7 @@ def _published_row(task: str, row: dict[str, str]) -> PublishedValue:
 
 
 def read_recorded(folder: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """The run records kept in ``folder``/recorded as reference runs, and a warning per unreadable file."""
     recorded = folder / "recorded"
     if not recorded.is_dir():
         return [], []

@@ -14,6 +14,8 @@ from benchmarks.task import Task
 
 @dataclass(frozen=True)
 class Cell:
+    """One run of one method: what the store keys a record by."""
+
     task: str
     method: str
     size: str
@@ -21,6 +23,7 @@ class Cell:
     options: Mapping[str, Any] = field(default_factory=dict)  # resolved: every option of the task
 
     def key(self, task: Task) -> CellKey:
+        """The store's key of this cell (task version included)."""
         return CellKey(task.name, task.version, self.method, self.size, self.seed, dict(self.options))
 
     def data_key(self) -> tuple[Any, ...]:
@@ -28,6 +31,7 @@ class Cell:
         return (self.task, self.size, self.seed, tuple(sorted(self.options.items())))
 
     def label(self) -> str:
+        """``task/size/method seed k``."""
         return f"{self.task}/{self.size}/{self.method} seed {self.seed}"
 
 
@@ -55,7 +59,8 @@ def plan(
     """The cells a ``run`` asks for, in an order that lets methods share loaded data.
 
     Raises :class:`UnknownName` for a task, method, size or option that no selected task has,
-    and ``ValueError`` for an option value of the wrong type.
+    and :class:`~benchmarks.task.OptionError` for a value that an option does not allow: every
+    ``--set`` is checked here, before any cell runs.
     """
     settings = settings or {}
     selected = [registry.get(name) for name in tasks] if tasks else [registry.tasks[n] for n in registry.names()]

@@ -13,19 +13,18 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from benchmarks.cluster import ClusterUnavailable
+from benchmarks.cluster import EXECUTORS, ClusterUnavailable
+from benchmarks.errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from benchmarks.names import UnknownName
 from benchmarks.scaffold import ScaffoldError
 from benchmarks.store import StoreError
+from benchmarks.task import OptionError
 
-EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
-
-
-class UsageError(Exception):
-    """A mistake in what the user asked for; printed in one line, exit status 2."""
+LEADERBOARD_FORMATS = ("terminal", "markdown", "csv", "html")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -45,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--set", action="append", default=[], metavar="TASK.OPTION=VALUE", dest="settings",
                      help="override a task option (repeatable)")
     cluster = run.add_argument_group("cluster (--executor local|slurm, through submitit)")
-    cluster.add_argument("--executor", choices=("process", "local", "slurm"), default="process",
+    cluster.add_argument("--executor", choices=EXECUTORS, default="process",
                          help="process: here (default); slurm: one SLURM job per cell; local: submitit's local executor")
     cluster.add_argument("--partition", help="SLURM partition")
     cluster.add_argument("--time-min", type=int, default=60, help="time limit per job in minutes (default: 60)")
@@ -59,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     board = commands.add_parser("leaderboard", help="tables of every record in a results folder")
     board.add_argument("--results", default="results", help="results folder (default: results/)")
-    board.add_argument("--format", choices=("terminal", "markdown", "csv", "html"), default="terminal")
+    board.add_argument("--format", choices=LEADERBOARD_FORMATS, default="terminal")
     board.add_argument("--out", help="write to this file instead of the terminal")
     board.add_argument("--baselines", help="baselines folder (default: the suite's baselines/)")
 
@@ -79,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns its exit status."""
+    # Figures go to files, never windows; set here once so that worker processes and jobs inherit it.
+    os.environ.setdefault("MPLBACKEND", "Agg")
     # Before torch or numpy start their thread pools: spinning OpenMP threads cost up to 10x on a
     # machine whose cores are shared (a laptop running other work, a cluster node).
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -96,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return handlers[args.command](args)
-    except (UnknownName, UsageError, StoreError, ClusterUnavailable, ScaffoldError) as error:
+    except (UnknownName, UsageError, OptionError, StoreError, ClusterUnavailable, ScaffoldError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.cells import Cell
-from benchmarks.execution import CellContext, run_cell, write_failed_record
+from benchmarks.execution import RunSetup, run_cell, write_failed_record
 from benchmarks.registry import Registry
 from benchmarks.scheduler import Report, RunSummary, cells_to_run
 from benchmarks.store import ResultStore
@@ -50,6 +50,7 @@ class ClusterUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class ClusterSettings:
+    """What each job asks the cluster for (``run``'s cluster flags)."""
     partition: str | None = None
     time_min: int = 60
     cpus: int = 2
@@ -59,6 +60,7 @@ class ClusterSettings:
     sbatch: tuple[str, ...] = ()  # extra "key=value" flags, e.g. "qos=short", "account=lab"
 
     def sbatch_parameters(self) -> dict[str, str]:
+        """The ``--sbatch KEY=VALUE`` flags as submitit's additional SLURM parameters."""
         parameters = {}
         for flag in self.sbatch:
             key, sep, value = flag.lstrip("-").partition("=")
@@ -100,16 +102,19 @@ def _partitions() -> list[str]:
 class CellJob:
     """What one job runs: one cell. Requeued with the same cell when preempted."""
 
-    def __call__(self, cell: Cell, context: CellContext) -> str:
+    def __call__(self, cell: Cell, setup: RunSetup) -> str:
+        from benchmarks.progress import LineReporter
         from benchmarks.registry import discover
 
-        record = run_cell(discover().get(cell.task), cell, context)
+        # No terminal watches a job: its loops report as lines in the job's log.
+        record = run_cell(discover().get(cell.task), cell, setup, reporter=LineReporter())
         return str(record["status"])
 
-    def checkpoint(self, cell: Cell, context: CellContext) -> Any:
+    def checkpoint(self, cell: Cell, setup: RunSetup) -> Any:
+        """submitit calls this on preemption: the job is requeued with the same cell."""
         import submitit
 
-        return submitit.helpers.DelayedSubmission(self, cell, context)
+        return submitit.helpers.DelayedSubmission(self, cell, setup)
 
 
 class PreparationJob:
@@ -131,6 +136,7 @@ class PreparationJob:
 
 @dataclass
 class SubmittedJob:
+    """A submitted cell's job: id, where its record lands, its logs (kept in the job list)."""
     job_id: str
     record: str  # record path relative to the results folder
     stdout: str
@@ -141,7 +147,7 @@ class SubmittedJob:
 def submit(
     cells: Sequence[Cell],
     registry: Registry,
-    context: CellContext,
+    setup: RunSetup,
     *,
     kind: str,
     settings: ClusterSettings,
@@ -155,10 +161,10 @@ def submit(
 
     report = report or (lambda cell, record: None)
     summary = RunSummary()
-    todo = cells_to_run(cells, registry, context, force, summary, report)
+    todo = cells_to_run(cells, registry, setup, force, summary, report)
     if not todo:
         return summary
-    folder = context.store.root.resolve() / JOBS_FOLDER / context.run_id
+    folder = setup.store.root.resolve() / JOBS_FOLDER / setup.run_id
     executor = submitit.AutoExecutor(folder=folder / "%j", cluster="local" if kind == "local" else "slurm")
     executor.update_parameters(
         name="benchmarks", timeout_min=settings.time_min, cpus_per_task=settings.cpus, gpus_per_node=settings.gpus,
@@ -175,13 +181,13 @@ def submit(
     elif preparation:
         _wait_for_preparation(preparation, poll_s or 0.5)
     with executor.batch():
-        jobs = [executor.submit(CellJob(), cell, context) for cell in todo]
+        jobs = [executor.submit(CellJob(), cell, setup) for cell in todo]
     submitted = [
         SubmittedJob(str(job.job_id), str(cell.key(registry.get(cell.task)).relative_path),
                      str(job.paths.stdout), str(job.paths.stderr), asdict(cell))
         for job, cell in zip(jobs, todo)
     ]
-    _write_job_list(context.store, context.run_id, kind, submitted)
+    _write_job_list(setup.store, setup.run_id, kind, submitted)
     if not wait:
         return summary
     poll_s = poll_s if poll_s is not None else (0.5 if kind == "local" else 15.0)  # sacct is shared: ask rarely
@@ -191,7 +197,7 @@ def submit(
             still = []
             for job, cell, entry in pending:
                 if job.done():
-                    record = _outcome(registry, cell, context, entry, job.state, _job_error(job))
+                    record = _outcome(registry, cell, setup, entry, job.state, _job_error(job))
                     summary.ran.append(record)
                     report(cell, record)
                 else:
@@ -242,16 +248,16 @@ def _job_error(job: Any) -> str:
     return ""
 
 
-def _outcome(registry: Registry, cell: Cell, context: CellContext, entry: SubmittedJob, state: str,
+def _outcome(registry: Registry, cell: Cell, setup: RunSetup, entry: SubmittedJob, state: str,
              error: str) -> dict[str, Any]:
     task = registry.get(cell.task)
-    record = context.store.read(cell.key(task))
-    if record is not None and record.get("run_id") == context.run_id:
+    record = setup.store.read(cell.key(task))
+    if record is not None and record.get("run_id") == setup.run_id:
         return record
     state = (state or "UNKNOWN").split()[0].upper()
     hint = FINAL_STATES.get(state, "see its log")
     return write_failed_record(
-        task, cell, context, stage="job", traceback_text=None,
+        task, cell, setup, stage="job", traceback_text=None,
         error=f"job {entry.job_id} ended {state} ({hint}); log: {entry.stdout}" + (f"; {error}" if error else ""),
         extra={"job": {"id": entry.job_id, "state": state, "stdout": entry.stdout, "stderr": entry.stderr}},
     )
@@ -264,10 +270,10 @@ def _write_job_list(store: ResultStore, run_id: str, kind: str, submitted: list[
     write_json_atomic(path, {"run_id": run_id, "executor": kind, "jobs": [asdict(entry) for entry in submitted]})
 
 
-def reconcile(store: ResultStore, registry: Registry, context_for: Any) -> list[dict[str, Any]]:
+def reconcile(store: ResultStore, registry: Registry, setup_for: Any) -> list[dict[str, Any]]:
     """Failed records for SLURM jobs of earlier ``--no-wait`` runs that ended without writing one.
 
-    ``context_for(run_id)`` gives the :class:`CellContext` to write them with. Jobs still
+    ``setup_for(run_id)`` gives the :class:`RunSetup` to write them with. Jobs still
     queued or running, and job lists that are fully accounted for, are left alone.
     """
     written = []
@@ -289,7 +295,7 @@ def reconcile(store: ResultStore, registry: Registry, context_for: Any) -> list[
                 continue
             cell = Cell(**{**entry.cell, "options": entry.cell.get("options", {})})
             if cell.task in registry.tasks:
-                written.append(_outcome(registry, cell, context_for(listing["run_id"]), entry, state, ""))
+                written.append(_outcome(registry, cell, setup_for(listing["run_id"]), entry, state, ""))
         if not open_jobs:
             path.rename(path.with_suffix(".done"))
     return written

@@ -10,10 +10,10 @@ from pathlib import Path
 from rich.console import Console
 
 from benchmarks import baselines, cluster, leaderboard, render
-from benchmarks.cli import EXIT_FAILED, EXIT_INTERRUPTED, UsageError
-from benchmarks.execution import CellContext
+from benchmarks.errors import EXIT_FAILED, EXIT_INTERRUPTED, UsageError
+from benchmarks.execution import RunSetup
 from benchmarks.registry import Registry, discover
-from benchmarks.store import ResultStore, StoreError, read_records
+from benchmarks.store import ResultStore, read_records
 
 
 def _registry(console: Console) -> Registry:
@@ -24,6 +24,7 @@ def _registry(console: Console) -> Registry:
 
 
 def list_tasks(args: argparse.Namespace) -> int:
+    """``list``: each task's question, methods, sizes, metrics, options and datasets."""
     from rich.table import Table
 
     console = Console()
@@ -43,7 +44,8 @@ def list_tasks(args: argparse.Namespace) -> int:
             + (f", {m.unit}" if m.unit else "") for i, m in enumerate(task.metrics)))
         if task.options:
             table.add_row("options", "\n".join(
-                f"{o.name}: {o.type.__name__} = {o.default!r}  {o.help}" for o in task.options))
+                f"{o.name} = {o.default!r} ({o.allowed()}{'; overrides the budget' if o.budget else ''})  {o.help}"
+                for o in task.options))
         if task.datasets:
             table.add_row("datasets", "\n".join(
                 f"{d.name}: {len(d.files)} files, {d.size / 1e6:.1f} MB, {d.licence}" for d in task.datasets))
@@ -54,6 +56,7 @@ def list_tasks(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``run``: plan the cells (options checked first), run them, print their leaderboard."""
     from benchmarks import provenance
     from benchmarks.cells import parse_assignments, plan
     from benchmarks.progress import CellProgress
@@ -76,19 +79,20 @@ def run(args: argparse.Namespace) -> int:
     store.check_writable()
     if args.executor != "process":
         cluster.check_available(args.executor, _cluster_settings(args))
-    context = CellContext(store=store, device=device, provenance=provenance.collect(device), run_id=new_run_id())
-    _reconcile_jobs(store, registry, context, console)
+    setup = RunSetup(store=store, device=device, provenance=provenance.collect(device), run_id=new_run_id())
+    _reconcile_jobs(store, registry, setup, console)
     console.print(f"{len(cells)} cells on {device} ({args.executor}), results in {store.root}")
     with CellProgress(len(cells), console) as progress:
         if args.executor == "process":
-            summary = run_plan(cells, registry, context, jobs=args.jobs, force=args.force, report=progress.report)
+            summary = run_plan(cells, registry, setup, jobs=args.jobs, force=args.force, report=progress.report,
+                               progress=progress)
         else:
-            summary = cluster.submit(cells, registry, context, kind=args.executor, settings=_cluster_settings(args),
+            summary = cluster.submit(cells, registry, setup, kind=args.executor, settings=_cluster_settings(args),
                                      force=args.force, wait=not args.no_wait, report=progress.report)
     if args.executor != "process" and args.no_wait:
         submitted = len(cells) - len(summary.skipped)
         console.print(f"submitted {submitted} jobs; their records land in {store.root} as they finish "
-                      f"(logs in {store.root / cluster.JOBS_FOLDER / context.run_id})")
+                      f"(logs in {store.root / cluster.JOBS_FOLDER / setup.run_id})")
         return 0
     keys = {str(store.path_for(cell.key(registry.get(cell.task)))) for cell in cells}
     records, _ = read_records(store.root)
@@ -115,24 +119,24 @@ def _cluster_settings(args: argparse.Namespace) -> "cluster.ClusterSettings":
     )
 
 
-def _reconcile_jobs(store: ResultStore, registry: Registry, context: "CellContext", console: Console) -> None:
+def _reconcile_jobs(store: ResultStore, registry: Registry, setup: RunSetup, console: Console) -> None:
     """Failed records for jobs of earlier --no-wait runs that died without writing one."""
     from dataclasses import replace
 
-    for record in cluster.reconcile(store, registry, lambda run_id: replace(context, run_id=run_id)):
+    for record in cluster.reconcile(store, registry, lambda run_id: replace(setup, run_id=run_id)):
         console.print(f"[red]job failed[/red] {record['task']}/{record['size']}/{record['method']} "
                       f"seed {record['seed']}: {record['error']}", highlight=False)
 
 
 def leaderboard_command(args: argparse.Namespace) -> int:
+    """``leaderboard``: tables of every record in a results folder, in the format asked for."""
     console = Console(stderr=True)
     store = ResultStore(args.results)
     if (store.root / cluster.JOBS_FOLDER).is_dir():
         from benchmarks import provenance
-        from benchmarks.execution import CellContext
 
-        context = CellContext(store=store, device="cpu", provenance=provenance.collect("cpu"), run_id="")
-        _reconcile_jobs(store, _registry(console), context, console)
+        setup = RunSetup(store=store, device="cpu", provenance=provenance.collect("cpu"), run_id="")
+        _reconcile_jobs(store, _registry(console), setup, console)
     records, warnings = store.records()
     folder = Path(args.baselines) if args.baselines else baselines.default_folder()
     published, published_warnings = baselines.read_published(folder)
@@ -164,20 +168,23 @@ def _terminal_text(tables: list[leaderboard.Table]) -> str:
 
 
 def compare(args: argparse.Namespace) -> int:
+    """``compare A B``: per method and metric, the change from folder A to folder B."""
     from benchmarks import compare as comparison
 
     console = Console(stderr=True)
-    tables = []
+    tables, folders = [], []
     for folder in (args.a, args.b):
         records, warnings = ResultStore(folder).records()
         for warning in warnings:
             console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
         tables.append(leaderboard.build(records))
-    comparison.to_terminal(comparison.compare(*tables), render.wide_console())
+        folders.append(records)
+    comparison.to_terminal(comparison.compare(*tables, *folders), render.wide_console())
     return 0
 
 
 def fetch(args: argparse.Namespace) -> int:
+    """``fetch``: download (or copy from the mirror) the datasets of the tasks asked for."""
     from benchmarks.data import DataUnavailable
     from benchmarks.data import fetch as fetch_dataset
 
@@ -196,9 +203,6 @@ def fetch(args: argparse.Namespace) -> int:
     if not any(task.datasets for task in tasks):
         console.print("Nothing to fetch: the selected tasks generate their data or take it from a dependency.")
     return EXIT_FAILED if failures else 0
-
-
-__all__ = ["list_tasks", "run", "leaderboard_command", "compare", "fetch", "StoreError", "EXIT_INTERRUPTED"]
 
 
 def doctor(args: argparse.Namespace) -> int:
@@ -247,6 +251,7 @@ def _torch_facts() -> dict[str, str]:
 
 
 def new_task(args: argparse.Namespace) -> int:
+    """``new-task NAME``: write a working task folder and its test."""
     from benchmarks.scaffold import write_task
 
     written = write_task(args.name, Path(args.root))

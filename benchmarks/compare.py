@@ -3,20 +3,25 @@
 A change is flagged when it is larger than the spread over seeds, taken as the two standard
 deviations combined (sqrt(sd_a² + sd_b²); a side run with one seed borrows the other side's
 deviation). With a single seed on both sides the spread is unknown and the change is reported
-without a verdict.
+without a verdict. Where both folders hold items of a method on the same data (same size, seed,
+options and data hash), B is also tested against A item by item (:mod:`benchmarks.pairs`): that
+test sees a change that one seed's means cannot.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from benchmarks.leaderboard import Row, Table
+from benchmarks.pairs import paired_test
 
 
 @dataclass(frozen=True)
 class Change:
+    """How one metric of one method changed from folder A to folder B."""
     task: str
     size: str
     method: str
@@ -27,14 +32,19 @@ class Change:
     b: float
     spread: float
     verdict: str  # "better", "worse", "within spread", "no spread (1 seed)", "only in A", "only in B"
+    paired: str = ""  # B tested against A on the same items (primary metric's line only)
 
     @property
     def delta(self) -> float:
+        """B − A."""
         return self.b - self.a
 
 
-def compare(a: Sequence[Table], b: Sequence[Table]) -> list[Change]:
+def compare(a: Sequence[Table], b: Sequence[Table], records_a: Iterable[dict[str, Any]] = (),
+            records_b: Iterable[dict[str, Any]] = ()) -> list[Change]:
+    """Per (task, size, method, options) and metric: A, B, the spread and a verdict; with records, a paired test."""
     rows_a, rows_b = _index(a), _index(b)
+    by_method_a, by_method_b = _by_method(records_a), _by_method(records_b)
     changes = []
     for key in sorted(set(rows_a) | set(rows_b)):
         table_a, row_a = rows_a.get(key, (None, None))
@@ -45,9 +55,20 @@ def compare(a: Sequence[Table], b: Sequence[Table]) -> list[Change]:
             mean_a, sd_a = row_a.stats.get(metric.name, (math.nan, math.nan)) if row_a else (math.nan, math.nan)
             mean_b, sd_b = row_b.stats.get(metric.name, (math.nan, math.nan)) if row_b else (math.nan, math.nan)
             spread = combined_spread(sd_a, sd_b)
+            paired = ""
+            if metric is table.metrics[0]:
+                test = paired_test(key[2], key[2], by_method_b.get(key[:3], []), by_method_a.get(key[:3], []))
+                paired = "" if test is None else test.text().replace(f"vs {key[2]}", "B vs A", 1)
             changes.append(Change(*key, metric.name, metric.direction, mean_a, mean_b, spread,
-                                  _verdict(row_a, row_b, mean_a, mean_b, spread, metric.direction)))
+                                  _verdict(row_a, row_b, mean_a, mean_b, spread, metric.direction), paired))
     return changes
+
+
+def _by_method(records: Iterable[dict[str, Any]]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for record in records:
+        grouped.setdefault((record["task"], record["size"], record["method"]), []).append(record)
+    return grouped
 
 
 def combined_spread(sd_a: float, sd_b: float) -> float:
@@ -81,19 +102,24 @@ def _verdict(row_a: Row | None, row_b: Row | None, a: float, b: float, spread: f
 
 
 def to_terminal(changes: Sequence[Change], console: object | None = None) -> None:
+    """The changes as one rich table; better rows green, worse ones red."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table as RichTable
 
     console = console or Console()
     table = RichTable(title="B compared with A (change = B − A)", title_justify="left", header_style="bold")
-    for header in ("task", "size", "method", "metric", "A", "B", "change", "spread", "verdict"):
+    headers = ["task", "size", "method", "metric", "A", "B", "change", "spread", "verdict"]
+    if any(c.paired for c in changes):
+        headers.append("paired test")
+    for header in headers:
         table.add_column(header)
     styles = {"better": "green", "worse": "red bold"}
     for c in changes:
         label = c.method + (f" [{c.options}]" if c.options else "")
-        table.add_row(escape(c.task), c.size, escape(label), escape(c.metric), _num(c.a), _num(c.b), _num(c.delta, signed=True),
-                      _num(c.spread), c.verdict, style=styles.get(c.verdict))
+        cells = [escape(c.task), c.size, escape(label), escape(c.metric), _num(c.a), _num(c.b),
+                 _num(c.delta, signed=True), _num(c.spread), c.verdict, escape(c.paired)]
+        table.add_row(*cells[:len(headers)], style=styles.get(c.verdict))
     console.print(table)
 
 

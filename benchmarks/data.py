@@ -40,6 +40,7 @@ class ChecksumMismatch(RuntimeError):
 
 @dataclass(frozen=True)
 class DataFile:
+    """One file of a dataset: its path in the dataset, sha256 and size in bytes."""
     path: str  # relative, with forward slashes
     sha256: str
     size: int
@@ -64,10 +65,12 @@ class Dataset:
 
     @property
     def size(self) -> int:
+        """Bytes of all the dataset's files."""
         return sum(item.size for item in self.files)
 
 
 def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
+    """The sha256 hex digest of a file, read in chunks."""
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
         while block := stream.read(chunk):
@@ -110,11 +113,13 @@ def cache_root() -> Path:
 
 
 def mirror_root() -> Path | None:
+    """``$BENCHMARKS_MIRROR`` as a folder, or None when unset."""
     value = os.environ.get(MIRROR_ENV)
     return Path(value).expanduser() if value else None
 
 
 def dataset_folder(dataset: Dataset) -> Path:
+    """Where ``dataset`` lives in the cache (whether or not it is there yet)."""
     return cache_root() / dataset.name
 
 

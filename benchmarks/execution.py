@@ -2,6 +2,7 @@
 
 Any exception of the task becomes a ``failed`` record with its stage and traceback;
 ``KeyboardInterrupt`` propagates and writes nothing, so Ctrl-C never leaves a partial result.
+The task's ``load`` and method receive a :class:`~benchmarks.context.RunContext` built here.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ import datetime as dt
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from benchmarks import measure
 from benchmarks.cells import Cell
+from benchmarks.context import RunContext, available_cores
 from benchmarks.fingerprint import fingerprint
+from benchmarks.items import encode_items
+from benchmarks.progress import Reporter
 from benchmarks.store import SCHEMA, ResultStore
 from benchmarks.task import Task, normalise_evaluation, resolve
 
@@ -31,6 +34,8 @@ class LoadedData:
 
 
 class StageError(Exception):
+    """A task's exception in one stage of a cell (load, method, evaluate), with its traceback."""
+
     def __init__(self, stage: str, error: BaseException) -> None:
         super().__init__(f"{stage}: {type(error).__name__}: {error}")
         self.stage, self.error = stage, error
@@ -38,21 +43,29 @@ class StageError(Exception):
 
 
 @dataclass
-class CellContext:
-    """What every cell of one ``run`` shares."""
+class RunSetup:
+    """What every cell of one ``run`` shares: where records go, the device, provenance, the run's id,
+    and the CPU threads each cell may use (all cores here, a share of them in ``--jobs`` workers)."""
 
     store: ResultStore
     device: str  # "cpu" or "cuda[:k]"
     provenance: dict[str, Any]
     run_id: str
+    threads: int = 0  # 0: every core this process may use
+
+    def context(self, task: Task, cell: Cell, method: str | None, reporter: Reporter | None = None) -> RunContext:
+        """The run context of ``cell`` for ``method`` (None: for its load)."""
+        return RunContext(task=task.name, size=cell.size, seed=cell.seed, budget=task.budget(cell.size, cell.options),
+                          options=cell.options, device_name=self.device, threads=self.threads or available_cores(),
+                          method=method, reporter=reporter)
 
 
-def load_data(task: Task, cell: Cell) -> LoadedData:
+def load_data(task: Task, cell: Cell, setup: RunSetup, reporter: Reporter | None = None) -> LoadedData:
     """Call the task's ``load``; a failure raises :class:`StageError` for stage ``load``."""
     measure.reset_peak_rss()
     try:
         with measure.timed() as timing:
-            data = resolve(task.load)(cell.size, cell.seed, MappingProxyType(dict(cell.options)))
+            data = resolve(task.load)(cell.size, cell.seed, setup.context(task, cell, None, reporter))
         data_hash = fingerprint(data)
     except Exception as error:
         raise StageError("load", error) from error
@@ -60,25 +73,27 @@ def load_data(task: Task, cell: Cell) -> LoadedData:
 
 
 def run_cell(
-    task: Task, cell: Cell, context: CellContext, loaded: LoadedData | None = None, *, data_shared: bool = False
+    task: Task, cell: Cell, setup: RunSetup, loaded: LoadedData | None = None, *, data_shared: bool = False,
+    reporter: Reporter | None = None,
 ) -> dict[str, Any]:
     """Run one cell (loading its data unless given), write its record, and return the record.
 
     ``data_shared`` marks a cell that reused data loaded for an earlier method: its load
-    timing is that of the one load.
+    timing is that of the one load. ``reporter`` shows the progress of the task's loops.
     """
-    record = record_head(task, cell, context)
+    record = record_head(task, cell, setup)
     timings: dict[str, Any] = {}
     record["timings"] = timings
     record["data_shared"] = data_shared
     try:
         if loaded is None:
-            loaded = load_data(task, cell)
+            loaded = load_data(task, cell, setup, reporter)
         timings["load"] = vars(loaded.timing)
         record["provenance"]["data_hash"] = loaded.data_hash
         measure.reset_peak_rss()
-        measure.reset_peak_gpu(context.device)
-        output = _stage("method", timings, lambda: _call_method(task, cell, loaded.data, context.device))
+        measure.reset_peak_gpu(setup.device)
+        ctx = setup.context(task, cell, cell.method, reporter)
+        output = _stage("method", timings, lambda: resolve(task.method(cell.method).fn)(loaded.data, ctx))
         evaluation = _stage("evaluate", timings, lambda: normalise_evaluation(task, resolve(task.evaluate)(loaded.data, output)))
         record.update(
             status="ok",
@@ -86,36 +101,39 @@ def run_cell(
             metric_notes=dict(evaluation.notes),
             details=dict(evaluation.details),
         )
+        if evaluation.items is not None:
+            record["items"] = encode_items(evaluation.items)
         record["peak_rss_mb"] = max(loaded.peak_rss_mb, measure.peak_rss_mb())
-        record["peak_gpu_mb"] = measure.peak_gpu_mb(context.device)
+        record["peak_gpu_mb"] = measure.peak_gpu_mb(setup.device)
         if task.figure is not None:
-            _make_figure(task, loaded.data, output, context.store.path_for(cell.key(task)).with_suffix(".png"), record, timings)
+            _make_figure(task, loaded.data, output, setup.store.path_for(cell.key(task)).with_suffix(".png"), record, timings)
     except StageError as failure:
         record.update(status="failed", stage=failure.stage, error=f"{type(failure.error).__name__}: {failure.error}",
                       traceback=failure.traceback)
     record["finished_at"] = _now()
-    context.store.write(record)
+    setup.store.write(record)
     return record
 
 
 def write_failed_record(
-    task: Task, cell: Cell, context: CellContext, *, stage: str, error: str, traceback_text: str | None,
+    task: Task, cell: Cell, setup: RunSetup, *, stage: str, error: str, traceback_text: str | None,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The record of a cell that failed outside :func:`run_cell` (a shared load, a dead worker or job)."""
-    record = record_head(task, cell, context)
+    record = record_head(task, cell, setup)
     record.update(status="failed", stage=stage, error=error, traceback=traceback_text, finished_at=_now(), timings={},
                   **(extra or {}))
-    context.store.write(record)
+    setup.store.write(record)
     return record
 
 
-def record_head(task: Task, cell: Cell, context: CellContext) -> dict[str, Any]:
+def record_head(task: Task, cell: Cell, setup: RunSetup) -> dict[str, Any]:
+    """The fields every record of ``cell`` starts with, whatever its outcome."""
     key = cell.key(task)
     return {
         "schema": SCHEMA,
         "key": key.digest,
-        "run_id": context.run_id,
+        "run_id": setup.run_id,
         "task": task.name,
         "task_version": task.version,
         "method": cell.method,
@@ -125,18 +143,13 @@ def record_head(task: Task, cell: Cell, context: CellContext) -> dict[str, Any]:
         "size": cell.size,
         "seed": cell.seed,
         "options": dict(cell.options),
+        # The pairs whose items the leaderboard tests (None: every model against the best baseline).
+        "pairs": None if task.pairs is None else [list(pair) for pair in task.pairs],
         "status": "running",
-        "device": context.device,
+        "device": setup.device,
         "started_at": _now(),
-        "provenance": {**context.provenance, "task_version": task.version, "data_hash": None},
+        "provenance": {**setup.provenance, "task_version": task.version, "data_hash": None},
     }
-
-
-def _call_method(task: Task, cell: Cell, data: Any, device: str) -> Any:
-    import torch
-
-    method = resolve(task.method(cell.method).fn)
-    return method(data, device=torch.device(device), seed=cell.seed, options=MappingProxyType(dict(cell.options)))
 
 
 def _stage(name: str, timings: dict[str, Any], action: Any) -> Any:
@@ -154,7 +167,7 @@ def _make_figure(task: Task, data: Any, output: Any, path: Path, record: dict[st
     """A failed figure is noted in the record; it does not throw away the metrics."""
     import matplotlib
 
-    matplotlib.use("Agg")
+    matplotlib.use("Agg")  # the runner's one choice of backend: files, never windows
     import matplotlib.pyplot as plt
 
     path.parent.mkdir(parents=True, exist_ok=True)

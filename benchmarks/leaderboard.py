@@ -4,7 +4,8 @@ A row shows, per metric, the mean and standard deviation over the seeds whose ce
 ``ok``; the number of seeds; and how many cells failed or are missing (seeds that other methods
 of the same table ran). Incomplete rows are marked and ranked after the complete ones, so an
 average over fewer seeds never passes for a complete one. Only the newest task version present
-is shown: results of an older version are stale.
+is shown: results of an older version are stale. Where records carry per-item outcomes, the
+pairs the task declares are tested (see :mod:`benchmarks.pairs`) and each row says how it fared.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from typing import Any
 import pandas as pd
 
 from benchmarks.baselines import PublishedValue
+from benchmarks.pairs import PairTest, declared_pairs, paired_test
 
 KIND_ORDER = {"model": 0, "baseline": 1, "control": 2}
 
 
 @dataclass(frozen=True)
 class MetricInfo:
+    """A metric's name, direction and unit, as records carry them."""
     name: str
     direction: str  # "higher" or "lower"
     unit: str = ""
@@ -32,6 +35,7 @@ class MetricInfo:
 
 @dataclass
 class Row:
+    """One row of a table: a method's results over seeds, a recorded reference run, or a published number."""
     method: str
     kind: str
     source: str  # "run", "recorded" or "published"
@@ -45,23 +49,28 @@ class Row:
     figure: str | None = None  # path of one figure of this row
     citation: str = ""
     note: str = ""
+    paired: str = ""  # outcome of the paired tests of this method, in words
 
     @property
     def complete(self) -> bool:
+        """No failed and no missing seed."""
         return self.n_failed == 0 and self.n_missing == 0
 
 
 @dataclass
 class Table:
+    """The leaderboard of one task at one size: its rows, the seeds run and the paired tests."""
     task: str
     size: str
     version: int | None
     metrics: list[MetricInfo]
     rows: list[Row] = field(default_factory=list)
     seeds: list[int] = field(default_factory=list)
+    tests: list[PairTest] = field(default_factory=list)
 
     @property
     def primary(self) -> MetricInfo:
+        """The metric that ranks the table."""
         return self.metrics[0]
 
 
@@ -71,12 +80,14 @@ def build(
     recorded: Iterable[dict[str, Any]] = (),
 ) -> list[Table]:
     """Leaderboard tables, sorted by task then size, from run records and baselines."""
+    records = list(records)
     frame = _frame([*_flatten(records, "run"), *_flatten(recorded, "recorded")])
     tables: dict[tuple[str, str], Table] = {}
     if not frame.empty:
         frame = frame[frame["task_version"] == frame.groupby("task")["task_version"].transform("max")]
         for (task, size), group in frame.groupby(["task", "size"], sort=True):
             tables[(task, size)] = _table(task, size, group)
+    _attach_pair_tests(tables, records)
     _attach_published(tables, published)
     for table in tables.values():
         table.rows.sort(key=lambda row: _rank_key(row, table.primary))
@@ -147,6 +158,27 @@ def _label_differing_options(table: Table) -> None:
     varying = {k for p in parsed for k in p if len({json.dumps(q.get(k)) for q in parsed}) > 1}
     for row, options in zip(table.rows, parsed):
         row.options = ", ".join(f"{k}={options[k]}" for k in sorted(varying) if k in options)
+
+
+def _attach_pair_tests(tables: dict[tuple[str, str], Table], records: Sequence[dict[str, Any]]) -> None:
+    """Test the declared pairs of each table on the items of its run records."""
+    by_table: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for record in records:
+        by_table.setdefault((record["task"], record["size"]), []).append(record)
+    for key, table in tables.items():
+        current = [r for r in by_table.get(key, []) if r.get("task_version") == table.version]
+        runs = [row for row in table.rows if row.source == "run"]
+        kinds = {row.method: row.kind for row in runs}
+        means = {row.method: row.stats[table.primary.name][0] for row in runs}
+        for method, other in declared_pairs(current, kinds, means, table.primary.direction == "higher"):
+            test = paired_test(method, other, [r for r in current if r["method"] == method],
+                               [r for r in current if r["method"] == other])
+            if test is None:
+                continue
+            table.tests.append(test)
+            for row in runs:
+                if row.method == method:
+                    row.paired = "; ".join(filter(None, [row.paired, test.text()]))
 
 
 def _attach_published(tables: dict[tuple[str, str], Table], published: Sequence[PublishedValue]) -> None:

@@ -15,6 +15,7 @@ _STATUS = "/proc/self/status"
 
 @dataclass
 class Timing:
+    """Wall and CPU seconds of one stage."""
     wall_s: float = 0.0
     cpu_s: float = 0.0  # process CPU time, all threads: core-seconds
 
@@ -58,6 +59,7 @@ def peak_rss_mb() -> float:
 
 
 def reset_peak_gpu(device: str) -> None:
+    """Start measuring the GPU's peak memory afresh (no-op on CPU)."""
     if device.startswith("cuda"):
         import torch
 
@@ -65,6 +67,7 @@ def reset_peak_gpu(device: str) -> None:
 
 
 def peak_gpu_mb(device: str) -> float | None:
+    """Peak GPU memory allocated by torch since the last reset, in MiB; None on CPU."""
     if not device.startswith("cuda"):
         return None
     import torch

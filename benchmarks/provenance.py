@@ -18,6 +18,7 @@ TRACKED_PACKAGES = (
 
 
 def package_versions(names: tuple[str, ...] = TRACKED_PACKAGES) -> dict[str, str | None]:
+    """Installed versions of ``names`` (None for a package that is missing)."""
     versions: dict[str, str | None] = {}
     for name in names:
         try:
@@ -43,6 +44,7 @@ def git_state(folder: Path) -> dict[str, Any]:
 
 
 def cpu_model() -> str:
+    """The CPU's model name, from /proc/cpuinfo or platform."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -53,6 +55,7 @@ def cpu_model() -> str:
 
 
 def gpu_name(device: str) -> str | None:
+    """The GPU's name for a CUDA device, None for the CPU."""
     if not device.startswith("cuda"):
         return None
     import torch

@@ -2,14 +2,15 @@
 
 Sources, in order (a later task of the same name is an error, not a silent override):
 
-1. the sub-packages of :mod:`tasks` that expose ``TASK`` (a package without it, such as a
-   shared helper package, is skipped);
+1. the sub-packages of :mod:`tasks` that expose ``TASK`` (shared code lives in packages whose
+   names start with ``_``, which are skipped);
 2. entry points of group ``benchmarks.tasks`` in installed packages, each naming a
    :class:`~benchmarks.task.Task` or a module that exposes ``TASK``;
 3. folders listed in ``$BENCHMARKS_TASKS_PATH`` (``os.pathsep``-separated), each holding task
    packages: for tasks kept outside any installed package, and for the tests.
 
-A task that fails to import does not hide the others: it is reported in ``Registry.broken``.
+A task that fails to import does not hide the others: it is reported in ``Registry.broken``, and
+so is a task folder without ``TASK`` (folders of code that tasks share start with ``_``).
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ PATH_ENV = "BENCHMARKS_TASKS_PATH"
 
 @dataclass
 class Registry:
+    """The tasks found, where each came from, and the sources that failed (with why)."""
     tasks: dict[str, Task] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)
     broken: dict[str, str] = field(default_factory=dict)  # source -> error text
 
     def get(self, name: str) -> Task:
+        """The task called ``name``; an error naming why when it is broken or unknown."""
         if name in self.tasks:
             return self.tasks[name]
         if name in self.broken:
@@ -47,9 +50,11 @@ class Registry:
         raise UnknownName("task", name, list(self.tasks) + list(self.broken))
 
     def names(self) -> list[str]:
+        """The names of the tasks that loaded, sorted."""
         return sorted(self.tasks)
 
     def add(self, task: Any, origin: str) -> None:
+        """Register ``task`` found at ``origin``, or record why it cannot be."""
         if not isinstance(task, Task):
             self.broken[origin] = f"{origin}: TASK is a {type(task).__name__}, not a benchmarks.task.Task"
             return
@@ -110,6 +115,11 @@ def _add_module(registry: Registry, origin: str, importer: Any) -> None:
         return
     if hasattr(module, "TASK"):
         registry.add(module.TASK, origin)
+    else:
+        where = getattr(module, "__file__", None) or origin
+        registry.broken[origin.rsplit(".", 1)[-1]] = (
+            f"{where} defines no TASK: a task folder's __init__.py declares TASK = Task(...); "
+            "a folder of code that tasks share takes a name starting with '_'")
 
 
 def _import_path(package_dir: Path) -> ModuleType:

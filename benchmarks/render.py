@@ -12,11 +12,11 @@ from pathlib import Path
 
 from benchmarks.leaderboard import Row, Table
 
-FORMATS = ("terminal", "markdown", "csv", "html")
 ARROWS = {"higher": "↑", "lower": "↓"}
 
 
 def format_stat(mean: float, std: float) -> str:
+    """``0.742 ± 0.045``; ``–`` for no value."""
     if math.isnan(mean):
         return "–"
     text = f"{mean:.4g}"
@@ -24,6 +24,7 @@ def format_stat(mean: float, std: float) -> str:
 
 
 def seeds_text(row: Row, table: Table) -> str:
+    """``3/3``, or ``2/3 (1 failed)``; published rows give their own n."""
     if row.source == "published":
         return str(row.n_ok) if row.n_ok else ""
     text = f"{row.n_ok}/{row.n_ok + row.n_failed + row.n_missing}"
@@ -33,7 +34,7 @@ def seeds_text(row: Row, table: Table) -> str:
 
 def _headers(table: Table) -> list[str]:
     metrics = [f"{m.name} {ARROWS.get(m.direction, '')}" + (f" [{m.unit}]" if m.unit else "") for m in table.metrics]
-    return ["#", "method", "kind", "source", *metrics, "seeds", "time [s]", "peak mem [MiB]", "notes"]
+    return ["#", "method", "kind", "source", *metrics, "seeds", "time [s]", "peak mem [MiB]", "paired test", "notes"]
 
 
 def _cells(table: Table, rank: int | None, row: Row) -> list[str]:
@@ -44,6 +45,7 @@ def _cells(table: Table, rank: int | None, row: Row) -> list[str]:
         seeds_text(row, table),
         "" if math.isnan(row.time_s) else f"{row.time_s:.3g}",
         "" if math.isnan(row.peak_rss_mb) else f"{row.peak_rss_mb:.0f}",
+        row.paired,
         notes,
     ]
 
@@ -61,6 +63,7 @@ def _ranked(table: Table) -> list[tuple[int | None, Row]]:
 
 
 def title(table: Table) -> str:
+    """The heading of a table: task, size, version and primary metric."""
     return f"{table.task} · {table.size} (task version {table.version}; primary metric: {table.primary.name})"
 
 
@@ -73,6 +76,7 @@ def wide_console() -> "Console":
 
 
 def to_terminal(tables: Sequence[Table], console: object | None = None) -> None:
+    """Print the tables with rich (to the terminal's width, or 160 columns off-terminal)."""
     from rich.markup import escape
     from rich.table import Table as RichTable
 
@@ -84,7 +88,7 @@ def to_terminal(tables: Sequence[Table], console: object | None = None) -> None:
         headers = _headers(table)
         # Columns that say nothing in this table (all rows from this run, no notes) are left out.
         shown = [i for i, header in enumerate(headers)
-                 if header not in ("source", "notes") or any(cells[i] not in ("", "run") for _, cells in rows)]
+                 if header not in ("source", "notes", "paired test") or any(cells[i] not in ("", "run") for _, cells in rows)]
         rich_table = RichTable(title=escape(title(table)), title_justify="left", header_style="bold")
         for i in shown:
             rich_table.add_column(escape(headers[i]), overflow="fold")
@@ -95,6 +99,7 @@ def to_terminal(tables: Sequence[Table], console: object | None = None) -> None:
 
 
 def to_markdown(tables: Sequence[Table]) -> str:
+    """One Markdown table per leaderboard table, each under a heading."""
     parts = []
     for table in tables:
         headers = _headers(table)
@@ -112,7 +117,7 @@ def to_csv(tables: Sequence[Table]) -> str:
     writer = csv.writer(out)
     writer.writerow(["task", "size", "task_version", "rank", "method", "kind", "source", "n_ok", "n_failed",
                      "n_missing", *(f"{n}_{s}" for n in metric_names for s in ("mean", "std")),
-                     "time_s", "peak_rss_mb", "options", "citation", "note"])
+                     "time_s", "peak_rss_mb", "options", "citation", "note", "paired_test"])
     for table in tables:
         for rank, row in _ranked(table):
             stats = [v for n in metric_names for v in row.stats.get(n, (math.nan, math.nan))]
@@ -120,7 +125,7 @@ def to_csv(tables: Sequence[Table]) -> str:
                              row.n_ok, row.n_failed, row.n_missing, *("" if math.isnan(v) else repr(v) for v in stats),
                              "" if math.isnan(row.time_s) else repr(row.time_s),
                              "" if math.isnan(row.peak_rss_mb) else repr(row.peak_rss_mb),
-                             row.options, row.citation, row.note])
+                             row.options, row.citation, row.note, row.paired])
     return out.getvalue()
 
 

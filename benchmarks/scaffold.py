@@ -10,19 +10,22 @@ TEMPLATES = Path(__file__).parent / "templates" / "task"
 #: template file -> where it goes, relative to the checkout ({name} is the task's name)
 LAYOUT = {
     "__init__.py.template": "tasks/{name}/__init__.py",
+    "sizes.py.template": "tasks/{name}/sizes.py",
     "data.py.template": "tasks/{name}/data.py",
     "methods.py.template": "tasks/{name}/methods.py",
     "metrics.py.template": "tasks/{name}/metrics.py",
     "figure.py.template": "tasks/{name}/figure.py",
+    "files_README.md.template": "tasks/{name}/files/README.md",
     "test_smoke.py.template": "tests/{name}/test_{name}_smoke.py",
 }
 
 
 class ScaffoldError(ValueError):
-    pass
+    """A task name or checkout that ``new-task`` cannot write to."""
 
 
-def write_task(name: str, root: Path, summary: str = "Which of two classes does a point belong to?") -> list[Path]:
+def write_task(name: str, root: Path,
+               summary: str = "When did a neuron fire, given its calcium-imaging fluorescence?") -> list[Path]:
     """Write the example task ``name`` under ``root`` (the suite's checkout); never overwrites."""
     if not name.isidentifier() or keyword.iskeyword(name) or not name.islower():
         raise ScaffoldError(f"task name {name!r} must be a lower-case Python identifier, e.g. 'calcium_imaging'")

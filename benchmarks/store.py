@@ -39,6 +39,7 @@ class CellKey:
 
     @property
     def digest(self) -> str:
+        """16 hex digits of the sha256 of the key's canonical JSON."""
         canonical = json.dumps(
             {**asdict(self), "options": dict(sorted(self.options.items()))}, sort_keys=True, default=str
         )
@@ -46,6 +47,7 @@ class CellKey:
 
     @property
     def relative_path(self) -> Path:
+        """``task/size/method/seed<k>-<digest>.json``."""
         return Path(self.task, self.size, self.method, f"seed{self.seed}-{self.digest}.json")
 
 
@@ -64,10 +66,12 @@ class ResultStore:
             raise StoreError(f"results folder {self.root} is not a folder")
 
     def check_writable(self) -> None:
+        """Raise :class:`StoreError` when records cannot be written here."""
         if not os.access(self.root, os.W_OK | os.X_OK):
             raise StoreError(f"results folder {self.root} is not writable")
 
     def path_for(self, key: CellKey) -> Path:
+        """The record file of ``key``."""
         return self.root / key.relative_path
 
     def read(self, key: CellKey) -> dict[str, Any] | None:
@@ -78,6 +82,7 @@ class ResultStore:
             return None
 
     def is_done(self, key: CellKey) -> bool:
+        """Whether ``key`` has an ``ok`` record (a rerun skips it)."""
         record = self.read(key)
         return record is not None and record.get("status") == "ok"
 
@@ -93,10 +98,12 @@ class ResultStore:
 
 
 def record_relative_path(record: Mapping[str, Any]) -> Path:
+    """Where ``record`` lives inside a results folder."""
     return Path(record["task"], record["size"], record["method"], f"seed{record['seed']}-{record['key']}.json")
 
 
 def write_json_atomic(path: Path, payload: Mapping[str, Any]) -> None:
+    """Write ``payload`` as JSON: to a temporary file, synced, then renamed over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(to_json_safe(payload), indent=1, sort_keys=True, allow_nan=False)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
@@ -132,6 +139,7 @@ NOT_RECORDS = {"perf"}  # pytest-benchmark's JSON from `make bench`
 
 
 def iter_record_files(root: Path) -> Iterator[Path]:
+    """Every record file under ``root`` (hidden files and perf/ left out)."""
     for directory, subdirectories, files in os.walk(root):
         top = Path(directory) == root
         subdirectories[:] = [

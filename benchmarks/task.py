@@ -10,6 +10,7 @@ Callables may be given as ``"module:function"`` strings, resolved on first use, 
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import importlib
 import math
@@ -57,9 +58,10 @@ class Metric:
 class Method:
     """A named way of producing an output from the data.
 
-    ``fn(data, *, device, seed, options) -> output``: ``device`` is a ``torch.device``,
-    ``seed`` an int, ``options`` the task's resolved options (a read-only mapping).
-    A method must not modify ``data``: the runner shares one loaded copy between methods.
+    ``fn(data, ctx) -> output``, where ``ctx`` is the cell's :class:`benchmarks.context.RunContext`
+    (size, budget, seed and ``rng``, device, options, ``track`` and ``torch_seeded``).
+    A method must not modify ``data`` (the runner shares one loaded copy between methods) and
+    never trains another method: paired comparisons are the runner's (see ``Task.pairs``).
     """
 
     name: str
@@ -69,53 +71,155 @@ class Method:
 
 
 _OPTION_TYPES = (int, float, str, bool, Path)
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+class OptionError(ValueError):
+    """A value that an option does not allow; the message names the option, the value and what is allowed."""
 
 
 @dataclass(frozen=True)
 class Option:
-    """A typed task setting, overridable as ``--set TASK.NAME=VALUE``.
+    """A typed task setting, overridable as ``--set TASK.NAME=VALUE`` and checked before any cell runs.
 
-    ``None`` as default means "not set" (for instance: no user data path, use the default data).
+    ``None`` as default means "not set" (no user data path: use the size's data); only such an
+    option is cleared by the word ``none`` (or an empty value), unless ``none`` is one of its
+    ``choices``, where it is a value like the others. ``choices`` lists the allowed values;
+    ``minimum``/``maximum`` bound numbers, closed unless ``exclusive_minimum``/``exclusive_maximum``.
+    ``budget=True`` marks an option that overrides the budget field of the same name (its default
+    must be None: "the size's").
     """
 
     name: str
     type: type
     default: Any
     help: str = ""
+    choices: tuple[Any, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    exclusive_maximum: bool = False
+    budget: bool = False
 
     def __post_init__(self) -> None:
         if self.type not in _OPTION_TYPES:
             raise TypeError(f"option {self.name!r}: type must be one of {_OPTION_TYPES}, got {self.type!r}")
+        if self.choices is not None:
+            object.__setattr__(self, "choices", tuple(self._convert(c) for c in self.choices))
+        if (self.minimum is not None or self.maximum is not None) and self.type not in (int, float):
+            raise TypeError(f"option {self.name!r}: bounds need an int or float option, not {self.type.__name__}")
+        if self.budget and self.default is not None:
+            raise TypeError(f"option {self.name!r}: a budget option's default is None (the size's budget)")
         if self.default is not None:
             object.__setattr__(self, "default", self.parse(self.default))
 
     def parse(self, value: Any) -> Any:
-        """Convert a command-line string (or a Python value) to the option's type.
+        """Convert a command-line string (or a Python value) to the option's type and check it.
 
-        Raises ``ValueError`` with a message that names the option on a bad value.
+        Raises :class:`OptionError` naming the option, the value and what is allowed.
         """
-        if value is None or (isinstance(value, str) and value.lower() in ("none", "")):
+        if value is None:
+            if self.default is None:
+                return None
+            raise OptionError(f"option {self.name!r} needs a value ({self.allowed()})")
+        clears = isinstance(value, str) and value.strip().lower() in ("none", "")
+        if clears and self.default is None and not self._none_is_a_choice():
             return None
+        converted = self._convert(value)
+        self._check(converted, value)
+        return converted
+
+    def allowed(self) -> str:
+        """What the option accepts, in words: ``one of frames, videos`` or ``a float > 0 and < 1``."""
+        if self.choices is not None:
+            text = "one of " + ", ".join(map(str, self.choices))
+        else:
+            text = {bool: "true or false", Path: "a path"}.get(self.type, f"an {self.type.__name__}"
+                                                                   if self.type is int else f"a {self.type.__name__}")
+            bounds = []
+            if self.minimum is not None:
+                bounds.append(f"{'>' if self.exclusive_minimum else '>='} {self.minimum:g}")
+            if self.maximum is not None:
+                bounds.append(f"{'<' if self.exclusive_maximum else '<='} {self.maximum:g}")
+            text += (" " + " and ".join(bounds)) if bounds else ""
+        return text + (", or none (the default: not set)" if self.default is None else "")
+
+    def _none_is_a_choice(self) -> bool:
+        return self.choices is not None and "none" in self.choices
+
+    def _convert(self, value: Any) -> Any:
         if self.type is bool:
             if isinstance(value, bool):
                 return value
             text = str(value).strip().lower()
-            if text in ("1", "true", "yes", "on"):
-                return True
-            if text in ("0", "false", "no", "off"):
-                return False
-            raise ValueError(f"option {self.name!r} expects true/false, got {value!r}")
+            if text in _TRUE or text in _FALSE:
+                return text in _TRUE
+            raise OptionError(f"option {self.name!r} expects true/false, got {value!r}")
         if self.type is Path:
-            return str(Path(value).expanduser())  # stored as text: JSON-able and hashable
+            return str(Path(str(value)).expanduser())  # stored as text: JSON-able and hashable
         try:
             if self.type is int and isinstance(value, str):
                 number = float(value)  # accepts "1e5"
                 if not number.is_integer():
                     raise ValueError
                 return int(number)
-            return self.type(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"option {self.name!r} expects {self.type.__name__}, got {value!r}") from None
+            if self.type is int and isinstance(value, float) and not value.is_integer():
+                raise ValueError
+            converted = self.type(value)
+        except (TypeError, ValueError, OverflowError):
+            raise OptionError(f"option {self.name!r} expects {self._type_word()}, got {value!r}") from None
+        if self.type is float and not math.isfinite(converted):
+            raise OptionError(f"option {self.name!r} expects a finite number, got {value!r}")
+        return converted
+
+    def _type_word(self) -> str:
+        return {int: "int", float: "float", str: "str"}[self.type]
+
+    def _check(self, converted: Any, given: Any) -> None:
+        if self.choices is not None and converted not in self.choices:
+            import difflib
+
+            close = difflib.get_close_matches(str(converted), [str(c) for c in self.choices], n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise OptionError(f"option {self.name!r} must be {self.allowed()}; got {given!r}.{hint}")
+        low, high = self.minimum, self.maximum
+        below = low is not None and (converted <= low if self.exclusive_minimum else converted < low)
+        above = high is not None and (converted >= high if self.exclusive_maximum else converted > high)
+        if below or above:
+            raise OptionError(f"option {self.name!r} must be {self.allowed()}; got {given!r}")
+
+
+@dataclass(frozen=True)
+class Items:
+    """Per-item outcomes of one evaluation, from which the runner computes paired tests.
+
+    ``values`` (n,): bool for a right/wrong outcome per item (tested with exact McNemar), or
+    float for a continuous one (Wilcoxon signed-rank; NaN marks an item without a value, left
+    out of the pairs). Two cells are paired item by item, so item ``i`` must mean the same thing
+    in every method's evaluation of the same data. ``direction``: which way an item is better
+    (``HIGHER`` for "correct", ``LOWER`` for an error). ``description`` says what an item is.
+    """
+
+    values: Any
+    direction: Direction
+    description: str
+
+    def __post_init__(self) -> None:
+        import numpy as np
+
+        values = np.asarray(self.values)
+        if values.ndim != 1:
+            raise ValueError(f"Items.values must be one-dimensional, got shape {values.shape}")
+        if values.dtype != bool:
+            values = values.astype(np.float64)
+        object.__setattr__(self, "values", values)
+        if not isinstance(self.direction, Direction):
+            raise TypeError("Items.direction must be a Direction")
+
+    @property
+    def binary(self) -> bool:
+        """True for right/wrong items (McNemar), False for continuous ones (Wilcoxon)."""
+        return self.values.dtype == bool
 
 
 @dataclass(frozen=True)
@@ -124,23 +228,29 @@ class Evaluation:
 
     ``notes`` explains a metric (why it is NaN, or how it was computed: "KNC with k=3 of 5
     types"); ``details`` holds extra JSON-able results for the record (per-class scores,
-    which weights were used). Both land in the run record.
+    which weights were used); ``items`` the per-item outcomes for paired tests. All land in
+    the run record.
     """
 
     metrics: Mapping[str, float]
     notes: Mapping[str, str] = field(default_factory=dict)
     details: Mapping[str, Any] = field(default_factory=dict)
+    items: Items | None = None
 
 
 @dataclass(frozen=True)
 class Task:
     """A scientific question with its data, methods and metrics.
 
-    ``load(size, seed, options) -> data`` builds or reads the data of one size; splits are
+    ``load(size, seed, ctx) -> data`` builds or reads the data of one size; splits are
     deterministic in ``seed``. ``evaluate(data, output) -> dict | Evaluation`` is pure and
     deterministic (no training). ``figure(data, output, path)`` writes one PNG.
     ``version`` is bumped whenever data, split or metrics change: it is part of the resume
     key, so results of another version are never mixed with new ones.
+    ``sizes`` describes each size in words; ``budgets`` gives each size's budget, a frozen
+    dataclass declared in the task's ``sizes.py`` (``ctx.budget``; options with ``budget=True``
+    override its fields). ``pairs`` lists the (method, other) comparisons whose per-item outcomes
+    the runner tests; ``None`` means every model against the best baseline.
     ``datasets`` names the downloadable datasets the task may read (see ``benchmarks.data``).
     ``prepare(size, options) -> [step, ...]`` (optional) splits long data generation into
     independent, idempotent steps, each a callable without arguments that stores its part where
@@ -155,6 +265,7 @@ class Task:
     version: int
     metrics: tuple[Metric, ...]
     sizes: Mapping[str, str]
+    budgets: Mapping[str, Any]
     methods: tuple[Method, ...]
     load: Ref
     evaluate: Ref
@@ -162,6 +273,7 @@ class Task:
     options: tuple[Option, ...] = ()
     datasets: tuple[Any, ...] = ()
     prepare: Ref | None = None
+    pairs: tuple[tuple[str, str], ...] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "metrics", tuple(self.metrics))
@@ -169,29 +281,53 @@ class Task:
         object.__setattr__(self, "options", tuple(self.options))
         object.__setattr__(self, "datasets", tuple(self.datasets))
         object.__setattr__(self, "sizes", dict(self.sizes))
+        object.__setattr__(self, "budgets", dict(self.budgets))
+        if self.pairs is not None:
+            object.__setattr__(self, "pairs", tuple((str(a), str(b)) for a, b in self.pairs))
         problems = contract_problems(self)
         if problems:
             raise ValueError(f"task {self.name!r} breaks the task contract: " + "; ".join(problems))
 
     @property
     def primary_metric(self) -> Metric:
+        """The first declared metric: it ranks the leaderboard."""
         return self.metrics[0]
 
     def metric(self, name: str) -> Metric:
+        """The metric called ``name``; :class:`UnknownName` with the closest name otherwise."""
         return _by_name(self.metrics, name, "metric", self.name)
 
     def method(self, name: str) -> Method:
+        """The method called ``name``; :class:`UnknownName` with the closest name otherwise."""
         return _by_name(self.methods, name, "method", self.name)
 
     def option(self, name: str) -> Option:
+        """The option called ``name``; :class:`UnknownName` with the closest name otherwise."""
         return _by_name(self.options, name, "option", self.name)
 
     def resolve_options(self, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """Defaults updated by ``overrides`` (parsed to each option's type), sorted by name."""
+        """Defaults updated by ``overrides`` (parsed and checked), sorted by name.
+
+        Raises :class:`OptionError` whose message reads ``--set TASK.NAME=VALUE: ...``.
+        """
         values = {option.name: option.default for option in self.options}
         for name, value in (overrides or {}).items():
-            values[name] = self.option(name).parse(value)
+            option = self.option(name)
+            try:
+                values[name] = option.parse(value)
+            except OptionError as error:
+                raise OptionError(f"--set {self.name}.{name}={value}: {error}") from None
         return dict(sorted(values.items()))
+
+    def budget(self, size: str, options: Mapping[str, Any] | None = None) -> Any:
+        """The budget of ``size`` with the fields that budget options set replaced."""
+        if size not in self.budgets:
+            from benchmarks.names import UnknownName
+
+            raise UnknownName("size", size, list(self.budgets), context=f"task {self.name!r}")
+        changes = {o.name: (options or {}).get(o.name) for o in self.options if o.budget}
+        changes = {name: value for name, value in changes.items() if value is not None}
+        return dataclasses.replace(self.budgets[size], **changes) if changes else self.budgets[size]
 
 
 def _by_name(items: tuple[Any, ...], name: str, what: str, task: str) -> Any:
@@ -222,12 +358,38 @@ def contract_problems(task: Task) -> list[str]:
         duplicated = sorted({name for name in names if names.count(name) > 1})
         if duplicated:
             problems.append(f"duplicate {what} names {duplicated}")
+    problems += _budget_problems(task)
+    names = {method.name for method in task.methods}
+    for a, b in task.pairs or ():
+        unknown = [name for name in (a, b) if name not in names]
+        if unknown:
+            problems.append(f"pair ({a!r}, {b!r}) names unknown methods {unknown}")
+        elif a == b:
+            problems.append(f"pair ({a!r}, {b!r}) compares a method with itself")
     for method in task.methods:
         if not isinstance(method.kind, MethodKind):
             problems.append(f"method {method.name!r}: kind must be a MethodKind")
     for metric in task.metrics:
         if not isinstance(metric.direction, Direction):
             problems.append(f"metric {metric.name!r}: direction must be a Direction")
+    return problems
+
+
+def _budget_problems(task: Task) -> list[str]:
+    problems = []
+    if set(task.budgets) != set(task.sizes):
+        problems.append(f"budgets {sorted(task.budgets)} must cover exactly the sizes {sorted(task.sizes)}")
+    for size, budget in task.budgets.items():
+        if not (dataclasses.is_dataclass(budget) and not isinstance(budget, type)):
+            problems.append(f"budget of size {size!r} must be a dataclass instance (declared in sizes.py)")
+        elif not type(budget).__dataclass_params__.frozen:  # type: ignore[attr-defined]
+            problems.append(f"budget of size {size!r} must be a frozen dataclass")
+    for option in task.options:
+        if option.budget:
+            lacking = [size for size, budget in task.budgets.items()
+                       if dataclasses.is_dataclass(budget) and option.name not in {f.name for f in dataclasses.fields(budget)}]
+            if lacking:
+                problems.append(f"budget option {option.name!r} is no field of the budget of sizes {lacking}")
     return problems
 
 
@@ -267,4 +429,5 @@ def normalise_evaluation(task: Task, result: Mapping[str, Any] | Evaluation) -> 
     undeclared = sorted(set(evaluation.metrics) - set(metrics))
     if undeclared:
         raise ValueError(f"task {task.name!r}: evaluate() returned undeclared metrics {undeclared}")
-    return Evaluation(metrics=metrics, notes=dict(evaluation.notes), details=dict(evaluation.details))
+    return Evaluation(metrics=metrics, notes=dict(evaluation.notes), details=dict(evaluation.details),
+                      items=evaluation.items)

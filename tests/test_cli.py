@@ -25,7 +25,8 @@ def test_list_shows_questions_methods_sizes_metrics_and_options(toy_tasks, capsy
     assert main(["list"]) == 0
     out = capsys.readouterr().out
     for text in ("How well is the mean of Gaussian samples estimated?", "mean (model)", "zero (control)",
-                 "smoke: 20 samples", "abs_error (primary): lower is better", "true_mean: float = 3.0",
+                 "smoke: 8 groups of 20 samples", "abs_error (primary): lower is better", "true_mean = 3.0 (a float)",
+                 "n_samples = None (an int >= 1, or none (the default: not set); overrides the budget)",
                  "toy_unreachable: 1 files"):
         assert text in out
 
@@ -43,6 +44,7 @@ def test_run_then_leaderboard_then_compare(toy_tasks, results, tmp_path, capsys)
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [(r["method"], r["n_ok"]) for r in rows] == [("mean", "2"), ("zero", "2")]
     assert float(rows[1]["abs_error_mean"]) == pytest.approx(3.0)
+    assert rows[0]["paired_test"].startswith("vs zero: better")  # no baseline ran: the model against the control
 
     page = tmp_path / "board.html"
     assert main(["leaderboard", "--results", str(results), "--format", "html", "--out", str(page)]) == 0
@@ -73,6 +75,8 @@ def test_failures_exit_1_with_a_summary_and_other_tasks_still_run(toy_tasks, res
     (["run", "--task", "toy", "--method", "meen"], "Did you mean 'mean'?"),
     (["run", "--task", "toy", "--size", "smal"], "unknown size 'smal'"),
     (["run", "--task", "toy", "--set", "toy.crash=maybe"], "option 'crash' expects true/false"),
+    (["run", "--task", "toy", "--set", "toy.n_samples=0"], "--set toy.n_samples=0: option 'n_samples' must be an int >= 1"),
+    (["run", "--task", "toy", "--set", "toy.n_samples=-5"], "option 'n_samples' must be an int >= 1"),
     (["run", "--task", "toy", "--set", "toy.cras=1"], "unknown option 'cras'"),
     (["run", "--task", "toy", "--device", "tpu"], "--device must be auto, cpu or cuda"),
     (["leaderboard", "--results", "/no/such/folder"], "results folder /no/such/folder does not exist"),
@@ -84,6 +88,7 @@ def test_usage_errors_exit_2_in_one_line(toy_tasks, results, capsys, argv, messa
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("error: ") and message in err[-1]
+    assert not list(results.rglob("*.json")), "a usage error stops the run before any cell"
 
 
 def test_fetch_reports_what_could_not_be_had(toy_tasks, capsys):
@@ -123,3 +128,13 @@ def test_cuda_without_a_gpu_is_a_clear_usage_error(toy_tasks, results, capsys):
         pytest.skip("this machine has a GPU")
     assert main(["run", "--task", "toy", "--device", "cuda", "--results", str(results)]) == 2
     assert "--device cuda was asked for, but torch sees no CUDA device" in capsys.readouterr().err
+
+
+def test_loops_inside_cells_report_from_worker_processes(toy_tasks, results, capsys, monkeypatch):
+    monkeypatch.setattr("benchmarks.progress.LINE_INTERVAL_S", 0.0)  # every step, as a long loop would after 30 s
+    args = ["run", "--task", "toy", "--method", "mean", "--size", "smoke", "--seeds", "2", "--jobs", "2",
+            "--results", str(results)]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    for seed in (0, 1):  # the workers' loops reached the parent's log, one line at the end of each
+        assert f"done toy/smoke/mean seed {seed} · averaging groups: 8/8 (100%)" in err

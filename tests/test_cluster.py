@@ -12,7 +12,7 @@ import pytest
 from benchmarks.cells import plan
 from benchmarks.cli import main
 from benchmarks.cluster import ClusterSettings, ClusterUnavailable, check_available, reconcile, submit
-from benchmarks.execution import CellContext
+from benchmarks.execution import RunSetup
 from benchmarks.registry import discover
 from benchmarks.store import ResultStore
 
@@ -39,7 +39,7 @@ def fake_slurm(tmp_path, monkeypatch):
 def test_local_executor_runs_every_cell_as_a_job(toy_tasks, results):
     registry = discover()
     cells = plan(registry, tasks=["toy"], size="smoke", settings={"toy": {"crash": "true"}})
-    context = CellContext(ResultStore(results), "cpu", PROVENANCE, "jobrun")
+    context = RunSetup(ResultStore(results), "cpu", PROVENANCE, "jobrun")
     summary = submit(cells, registry, context, kind="local", settings=ClusterSettings(time_min=5, cpus=1))
     by_method = {record["method"]: record for record in summary.ran}
     assert by_method["mean"]["status"] == by_method["zero"]["status"] == "ok"
@@ -49,7 +49,7 @@ def test_local_executor_runs_every_cell_as_a_job(toy_tasks, results):
     assert crashed["job"]["id"] in crashed["error"] and crashed["job"]["stdout"].endswith("_log.out")
     listing = json.loads((results / ".jobs" / "jobrun.json").read_text())
     assert len(listing["jobs"]) == 4 and listing["executor"] == "local"
-    again = submit(cells, registry, CellContext(ResultStore(results), "cpu", PROVENANCE, "r2"), kind="local",
+    again = submit(cells, registry, RunSetup(ResultStore(results), "cpu", PROVENANCE, "r2"), kind="local",
                    settings=ClusterSettings())
     assert len(again.skipped) == 2 and len(again.ran) == 2  # resume: only the failed cells go again
 
@@ -91,8 +91,8 @@ def test_jobs_that_died_after_no_wait_get_failed_records(toy_tasks, results, fak
         {"job_id": "4242", "record": relative, "stdout": "/logs/4242_0_log.out", "stderr": "/logs/4242_0_log.err",
          "cell": {"task": "toy", "method": "mean", "size": "smoke", "seed": 0, "options": dict(cell.options)}}]}))
     _fake_command(fake_slurm, "sacct", "JobID|State|NodeList\n4242|OUT_OF_MEMORY|node7")
-    context = CellContext(ResultStore(results), "cpu", PROVENANCE, "")
-    [record] = reconcile(ResultStore(results), registry, lambda run_id: CellContext(context.store, "cpu", PROVENANCE, run_id))
+    context = RunSetup(ResultStore(results), "cpu", PROVENANCE, "")
+    [record] = reconcile(ResultStore(results), registry, lambda run_id: RunSetup(context.store, "cpu", PROVENANCE, run_id))
     assert record["status"] == "failed" and record["job"]["state"] == "OUT_OF_MEMORY"
     assert "job 4242 ended OUT_OF_MEMORY (the job needed more memory than it asked for: raise --mem-gb)" in record["error"]
     assert json.loads((results / relative).read_text())["run_id"] == "old"
@@ -116,7 +116,7 @@ def test_preparation_steps_run_as_jobs_before_the_cells(toy_tasks, results, tmp_
     registry = discover()
     parts = tmp_path / "parts"
     cells = plan(registry, tasks=["toy"], methods=["mean"], size="smoke", settings={"toy": {"prepared": str(parts)}})
-    summary = submit(cells, registry, CellContext(ResultStore(results), "cpu", PROVENANCE, "prep"), kind="local",
+    summary = submit(cells, registry, RunSetup(ResultStore(results), "cpu", PROVENANCE, "prep"), kind="local",
                      settings=ClusterSettings())
     [record] = summary.ran
     assert record["status"] == "ok" and record["details"]["parts"] == 3  # the cell saw every part

@@ -6,6 +6,7 @@ import csv
 import io
 import math
 
+import numpy as np
 import pytest
 
 from benchmarks import render
@@ -125,3 +126,79 @@ def test_compare_flags_changes_larger_than_the_spread():
                         "d": "worse"}  # d: |0.0 - 0.3| > sqrt(2) * 0.1414 (one seed borrows the other's sd)
     change = next(c for c in compare(before, after) if c.method == "a")
     assert change.delta == pytest.approx(0.3) and change.spread == pytest.approx(math.sqrt(2) * 0.02)
+
+
+def _items(values, direction="higher"):
+    from benchmarks.task import Direction, Items
+
+    return Items(values, Direction(direction), "item")
+
+
+def test_mcnemar_and_wilcoxon_by_hand():
+    from benchmarks.pairs import mcnemar, wilcoxon
+
+    a = np.array([True] * 10 + [False] * 2 + [True] * 5)
+    b = np.array([False] * 10 + [True] * 2 + [True] * 5)
+    p, only_a, only_b = mcnemar(a, b)
+    assert (only_a, only_b) == (10, 2)
+    assert p == pytest.approx(2 * sum(math.comb(12, k) for k in range(3)) / 2**12)  # two-sided binomial, 0.0386
+    assert mcnemar(a, a) == (1.0, 0, 0)
+    p, median, used = wilcoxon(np.array([1.0, 2, 3, 4, 5, np.nan]), np.zeros(6))
+    assert used == 5 and median == 3.0
+    assert p == pytest.approx(2 / 2**5)  # all five differences positive: exact two-sided p = 2 / 32
+    assert wilcoxon(np.ones(3), np.ones(3))[0] == 1.0
+
+
+def test_items_survive_the_record_exactly():
+    from benchmarks.items import decode_items, encode_items
+
+    for values in ([True, False, True] * 7, [0.5, np.nan, -2.25]):
+        items = _items(values)
+        back = decode_items(encode_items(items))
+        assert np.array_equal(back.values, items.values, equal_nan=True) and back.binary == items.binary
+    with pytest.raises(ValueError, match="malformed"):
+        decode_items({"kind": "binary", "n": 3})
+
+
+def test_declared_pairs_are_tested_on_cells_of_the_same_data():
+    right = [True] * 40
+    better = _items(right)
+    worse = _items([True] * 20 + [False] * 20)
+    pairs = [["with_sq", "without"]]
+    records = [make_record(method="with_sq", seed=s, metrics={"acc": 1.0}, items=better, pairs=pairs) for s in (0, 1)]
+    records += [make_record(method="without", seed=s, metrics={"acc": 0.5}, items=worse, pairs=pairs, kind="baseline")
+                for s in (0, 1)]
+    [table] = build(records)
+    [test] = table.tests
+    assert (test.method, test.other, test.test, test.n_items, test.n_seeds) == ("with_sq", "without", "McNemar", 80, 2)
+    assert test.verdict == "better" and test.p_value < 1e-4
+    assert _row(table, "with_sq").paired.startswith("vs without: better, p=<1e-4 (McNemar, 80 items, 2 seeds")
+    assert _row(table, "without").paired == ""
+    # cells on other data (another data hash) do not pair
+    other = [make_record(method="without", seed=s, items=worse, pairs=pairs, data_hash="d1", kind="baseline")
+             for s in (0, 1)]
+    [table] = build(records[:2] + other)
+    assert table.tests == []
+
+
+def test_by_default_each_model_is_tested_against_the_best_baseline():
+    errors = np.linspace(1, 2, 12)
+    records = [
+        make_record(method="model", metrics={"acc": 0.9}, items=_items(errors, "lower")),
+        make_record(method="good", kind="baseline", metrics={"acc": 0.8}, items=_items(errors + 1, "lower")),
+        make_record(method="poor", kind="baseline", metrics={"acc": 0.1}, items=_items(errors - 1, "lower")),
+    ]
+    [table] = build(records)
+    [test] = table.tests
+    assert (test.other, test.test, test.verdict) == ("good", "Wilcoxon", "better")  # lower errors than the best baseline
+    text = render.to_markdown([table])
+    assert "paired test" in text and "vs good: better" in text
+
+
+def test_compare_tests_b_against_a_on_the_same_items():
+    before = [make_record(method="m", metrics={"acc": 0.5}, items=_items([True] * 10 + [False] * 30))]
+    after = [make_record(method="m", metrics={"acc": 0.9}, items=_items([True] * 36 + [False] * 4))]
+    changes = compare(build(before), build(after), before, after)
+    [change] = [c for c in changes if c.metric == "acc"]
+    assert change.verdict == "no spread (1 seed)"  # one seed: the means alone cannot tell
+    assert change.paired.startswith("B vs A: better, p=<1e-4 (McNemar, 40 items")

@@ -29,14 +29,16 @@ def test_new_task_runs_end_to_end(checkout, capsys):
     tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/calcium"],
                            cwd=checkout, env=env, capture_output=True, text=True, timeout=300)
     assert tests.returncode == 0, tests.stdout + tests.stderr
-    assert "2 passed" in tests.stdout
+    assert "3 passed" in tests.stdout  # the metric by hand, the model beating the control, check_task
     run = subprocess.run([sys.executable, "-m", "benchmarks", "run", "--task", "calcium", "--size", "smoke",
                           "--results", str(checkout / "results")], cwd=checkout, env=env, capture_output=True,
                          text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     records = {p.parent.name: json.loads(p.read_text()) for p in (checkout / "results").rglob("*.json")}
-    assert set(records) == {"majority", "logistic", "mlp"}
-    assert records["mlp"]["metrics"]["macro_f1"] > records["majority"]["metrics"]["macro_f1"]
+    assert set(records) == {"fluorescence", "deconvolution", "cnn"}
+    correlation = {method: record["metrics"]["correlation"] for method, record in records.items()}
+    assert correlation["cnn"] > correlation["deconvolution"] > correlation["fluorescence"]
+    assert (checkout / "tasks" / "calcium" / "sizes.py").is_file() and (checkout / "tasks" / "calcium" / "files").is_dir()
     assert all((p.with_suffix(".png")).is_file() for p in (checkout / "results").rglob("*.json"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -26,11 +27,23 @@ def test_a_broken_task_does_not_hide_the_others(tmp_path, monkeypatch, toy_tasks
     assert "not_a_module_anywhere" in registry.broken[str(tmp_path / "bad")]
 
 
+def test_a_task_folder_without_task_is_reported_not_skipped(tmp_path, monkeypatch, toy_tasks):
+    (tmp_path / "calcium").mkdir()
+    (tmp_path / "calcium" / "__init__.py").write_text('"""forgot TASK"""\n')
+    (tmp_path / "_shared").mkdir()
+    (tmp_path / "_shared" / "__init__.py").write_text('"""code tasks share: no TASK, and that is fine"""\n')
+    monkeypatch.setenv("BENCHMARKS_TASKS_PATH", f"{toy_tasks}:{tmp_path}")
+    registry = discover()
+    assert "defines no TASK" in registry.broken[str(tmp_path / "calcium")]
+    assert not [origin for origin in registry.broken if "_shared" in origin]
+
+
 def test_entry_points_register_tasks_of_other_packages(tmp_path, monkeypatch):
     package = tmp_path / "coop_task"
     package.mkdir()
-    fixture = (__import__("pathlib").Path(__file__).parent / "fixtures" / "tasks" / "toy" / "__init__.py").read_text()
-    (package / "__init__.py").write_text(fixture.replace('name="toy"', 'name="cooperation"'))
+    for module in (Path(__file__).parent / "fixtures" / "tasks" / "toy").glob("*.py"):
+        text = module.read_text().replace("toy.", "coop_task.").replace('name="toy"', 'name="cooperation"')
+        (package / module.name).write_text(text)
     dist = tmp_path / "coop_task-1.0.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: coop-task\nVersion: 1.0\n")

@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from benchmarks.cells import plan
-from benchmarks.execution import CellContext
+from benchmarks.execution import RunSetup
 from benchmarks.leaderboard import build
 from benchmarks.registry import Registry
 from benchmarks.scheduler import run_plan
@@ -53,13 +55,19 @@ def test_leaderboard_over_many_records(benchmark, many_records):
         assert benchmark.stats.stats.mean < 2.0, "target: leaderboard over 10,000 records in under 2 s"
 
 
+@dataclass(frozen=True)
+class _Budget:
+    pass
+
+
 def _instant_task() -> Task:
     """A task whose own work takes no time, so that what is measured is the runner."""
     return Task(
         name="instant", summary="-", citation="-", version=1, metrics=(Metric("x", Direction.HIGHER),),
         sizes={"smoke": "-", "default": "-", "full": "-"},
-        methods=tuple(Method(f"m{i}", MethodKind.MODEL, lambda data, **kwargs: 1.0) for i in range(10)),
-        load=lambda size, seed, options: {"values": list(range(100))},
+        budgets={"smoke": _Budget(), "default": _Budget(), "full": _Budget()},
+        methods=tuple(Method(f"m{i}", MethodKind.MODEL, lambda data, ctx: 1.0) for i in range(10)),
+        load=lambda size, seed, ctx: {"values": list(range(100))},
         evaluate=lambda data, output: {"x": output},
     )
 
@@ -73,8 +81,8 @@ def test_runner_overhead_per_cell(benchmark, request, tmp_path):
     rounds = iter(range(1000))
 
     def run_all():
-        context = CellContext(ResultStore(tmp_path / f"r{next(rounds)}", create=True), "cpu", provenance, "perf")
-        return run_plan(cells, registry, context)
+        setup = RunSetup(ResultStore(tmp_path / f"r{next(rounds)}", create=True), "cpu", provenance, "perf")
+        return run_plan(cells, registry, setup)
 
     run_all()  # warm-up: imports torch once, as a real run does for its first cell
     summary = benchmark.pedantic(run_all, rounds=5, iterations=1)
