@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from tasks.pyloric.metrics import coverage_error
-from tasks.sbibm_common.c2st import c2st
-from tasks.sbibm_common.problems import PROBLEMS
+from tasks._sbi.c2st import c2st
+from tasks._sbi.problems import PROBLEMS
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +37,12 @@ def test_two_moons_simulator_10k(benchmark) -> None:
 def test_npe_training_step(benchmark, moons) -> None:
     from sbi.neural_nets import posterior_nn
 
-    from tasks.sbibm_common.torch_env import seeded_torch
+    from benchmarks.context import make_context
+    from tasks._sbi.methods import NPE_THREADS
+    from tasks.two_moons import TASK
 
     theta, x = (torch.as_tensor(a, dtype=torch.float32) for a in moons)
-    with seeded_torch(0, "cpu"):
+    with make_context(TASK, "smoke", 0, method="npe").torch_seeded(threads=NPE_THREADS):
         net = posterior_nn("nsf", hidden_features=50, num_transforms=5)(theta, x)
         optimiser = torch.optim.Adam(net.parameters(), lr=5e-4)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tasks.sbibm_common.c2st import c2st
+from tasks._sbi.c2st import c2st
 
 
 def test_same_distribution_scores_one_half() -> None:

@@ -1,39 +1,70 @@
-"""Loading, user observations, and the methods' ordering at smoke size."""
+"""Loading, options, user observations, per-observation items, and the methods' ordering at smoke size."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pytest
 import torch
 
 from sbibm_env import use_mirror
-from tasks.sbibm_common.data import load
-from tasks.sbibm_common.methods import npe, prior, rejection_abc
-from tasks.sbibm_common.metrics import evaluate
+from benchmarks.context import make_context
+from benchmarks.task import OptionError
+from tasks._sbi.data import load
+from tasks._sbi.methods import npe, prior, rejection_abc
+from tasks._sbi.metrics import evaluate
+from tasks.gaussian_linear import TASK as GAUSSIAN_LINEAR
+from tasks.slcp import TASK as SLCP
+from tasks.two_moons import TASK as TWO_MOONS
 
-CPU = torch.device("cpu")
+
+def _load(task, seed=0, options=None):
+    return load("smoke", seed, make_context(task, "smoke", seed, options))
+
+
+def _run(fn, data, task, seed=0, options=None):
+    return fn(data, make_context(task, "smoke", seed, options, method=fn.__name__))
 
 
 def test_smoke_load_is_deterministic_and_shaped(monkeypatch, tmp_path) -> None:
     use_mirror(monkeypatch, tmp_path)
-    data = load("slcp", "smoke", 0, {})
-    again = load("slcp", "smoke", 0, {})
-    other = load("slcp", "smoke", 1, {})
+    data = _load(SLCP)
+    again = _load(SLCP)
+    other = _load(SLCP, seed=1)
     assert data.theta.shape == (500, 5) and data.x.shape == (500, 8)
     assert data.observations.shape == (1, 8) and data.reference_samples.shape == (1, 10000, 5)
+    assert (data.c2st_samples, data.c2st_max_iter) == (500, 50)  # the metric's settings at smoke size
     np.testing.assert_array_equal(data.x, again.x)
     assert not np.array_equal(data.x, other.x)
+
+
+def test_num_simulations_option_overrides_the_budget(monkeypatch, tmp_path) -> None:
+    use_mirror(monkeypatch, tmp_path)
+    data = _load(TWO_MOONS, options={"num_simulations": "50"})
+    assert data.theta.shape == (50, 2) and data.x.shape == (50, 2)
+    assert make_context(TWO_MOONS, "smoke", 0, {"max_epochs": 3}).budget.max_epochs == 3
+    assert make_context(TWO_MOONS, "smoke", 0).budget.max_epochs == 20  # none set: the size's
+
+
+@pytest.mark.parametrize("name, value", [("num_simulations", 9), ("num_simulations", "ten"), ("max_epochs", 0),
+                                         ("max_epochs", -5)])
+def test_bad_budget_options_are_refused_before_any_cell(name, value) -> None:
+    with pytest.raises(OptionError, match=name):
+        TWO_MOONS.resolve_options({name: value})
 
 
 def test_user_observations(monkeypatch, tmp_path) -> None:
     use_mirror(monkeypatch, tmp_path)
     good = tmp_path / "obs.csv"
     good.write_text("data_1,data_2\n0.1,0.2\n-0.3,0.0\n")
-    data = load("two_moons", "smoke", 0, {"observations": str(good)})
+    options = {"observations": str(good)}
+    data = _load(TWO_MOONS, options=options)
     assert data.observations.shape == (2, 2) and data.reference_samples is None
-    result = evaluate(data, prior(data, device=CPU, seed=0, options={}))
+    result = evaluate(data, _run(prior, data, TWO_MOONS, options=options))
     assert np.isnan(result.metrics["c2st"]) and "reference" in result.notes["c2st"]
     assert np.isfinite(result.metrics["median_distance"])
+    assert result.items is None  # no reference: nothing to pair
 
 
 @pytest.mark.parametrize("text, problem", [("a,b,c\n1,2,3\n", "expected"), ("a,b\n1,nan\n", "NaN"),
@@ -43,17 +74,45 @@ def test_bad_user_observations_are_refused(text, problem, monkeypatch, tmp_path)
     path = tmp_path / "bad.csv"
     path.write_text(text)
     with pytest.raises(ValueError, match=problem) as error:
-        load("two_moons", "smoke", 0, {"observations": str(path)})
+        _load(TWO_MOONS, options={"observations": str(path)})
     assert "bad.csv" in str(error.value)
     with pytest.raises(FileNotFoundError, match="missing.csv"):
-        load("two_moons", "smoke", 0, {"observations": str(tmp_path / "missing.csv")})
+        _load(TWO_MOONS, options={"observations": str(tmp_path / "missing.csv")})
+
+
+def test_items_are_the_c2st_of_each_observation(monkeypatch, tmp_path) -> None:
+    use_mirror(monkeypatch, tmp_path)
+    data = _load(TWO_MOONS, options={"num_simulations": 200})
+    # three observations, so that the items are told apart from their mean
+    data = dataclasses.replace(data, observations=np.repeat(data.observations, 3, axis=0), numbers=(1, 1, 1),
+                               reference_samples=np.repeat(data.reference_samples, 3, axis=0))
+    output = _run(rejection_abc, data, TWO_MOONS)
+    result = evaluate(data, output)
+    items = result.items
+    assert items is not None and items.direction.value == "lower" and not items.binary
+    assert "observation" in items.description
+    np.testing.assert_allclose(items.values, result.details["c2st_per_observation"])
+    assert len(items.values) == 3 and np.isfinite(items.values).all()
+    assert items.values.mean() == pytest.approx(result.metrics["c2st"])
+    assert evaluate(data, output).items.values.tolist() == items.values.tolist()  # deterministic
+
+
+def test_npe_leaves_torch_global_state_alone(monkeypatch, tmp_path) -> None:
+    use_mirror(monkeypatch, tmp_path)
+    data = _load(TWO_MOONS, options={"num_simulations": 100})
+    threads, state = torch.get_num_threads(), torch.get_rng_state()
+    first = _run(npe, data, TWO_MOONS, options={"max_epochs": 2})
+    assert torch.get_num_threads() == threads and torch.equal(torch.get_rng_state(), state)
+    again = _run(npe, data, TWO_MOONS, options={"max_epochs": 2})
+    np.testing.assert_array_equal(first["samples"], again["samples"])  # seeded by the cell's seed
+    assert first["epochs"] <= 2 + 1  # the cap holds (sbi's loop runs epochs 0..max_num_epochs)
 
 
 def test_npe_beats_abc_beats_prior_on_gaussian_linear(monkeypatch, tmp_path) -> None:
     use_mirror(monkeypatch, tmp_path)
-    data = load("gaussian_linear", "smoke", 0, {})
+    data = _load(GAUSSIAN_LINEAR)
     theta_before = data.theta.copy()
-    scores = {fn.__name__: evaluate(data, fn(data, device=CPU, seed=0, options={})).metrics["c2st"]
+    scores = {fn.__name__: evaluate(data, _run(fn, data, GAUSSIAN_LINEAR)).metrics["c2st"]
               for fn in (prior, rejection_abc, npe)}
     np.testing.assert_array_equal(data.theta, theta_before)  # methods leave the data alone
     assert scores["npe"] < scores["rejection_abc"] < scores["prior"], scores

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchmarks.task import Evaluation
-from tasks.sbibm_common.c2st import c2st
-from tasks.sbibm_common.data import SBIData
+from benchmarks.task import Direction, Evaluation, Items
+from tasks._sbi.c2st import c2st
+from tasks._sbi.data import SBIData
 
 PREDICTIVE_SIMULATIONS = 1000
 PREDICTIVE_SEED = 12345  # one fixed stream, so that every method is checked on the same noise
@@ -31,25 +31,33 @@ def median_distance(data: SBIData, samples: np.ndarray, x_o: np.ndarray) -> floa
     return float(np.median(np.linalg.norm(x - x_o, axis=1)))
 
 
+def c2st_per_observation(data: SBIData, samples: np.ndarray) -> tuple[list[float], int]:
+    """C2ST of each observation's samples (k, n, dim_theta) against its reference, and the samples
+    per side it compared (the metric's ``data.c2st_samples``, or fewer where a side has fewer)."""
+    if data.reference_samples is None:
+        raise ValueError(f"{data.task}: these observations have no reference posterior samples to compare with")
+    n = min(data.c2st_samples, data.reference_samples.shape[1], samples.shape[1])
+    scores = [c2st(ref[:n], s[:n], max_iter=data.c2st_max_iter) for ref, s in zip(data.reference_samples, samples)]
+    return scores, n
+
+
 def evaluate(data: SBIData, output: dict) -> Evaluation:
-    """C2ST (mean over observations; 0.5 is perfect) and median posterior-predictive distance."""
+    """C2ST (mean over observations; 0.5 is perfect) and median posterior-predictive distance.
+
+    Items: the C2ST of each observation (lower is better), for the paired tests; none for user
+    observations, which have no reference posterior.
+    """
     samples = check_samples(data, output["samples"])
     distances = [median_distance(data, s, x_o) for s, x_o in zip(samples, data.observations)]
     metrics = {"median_distance": float(np.mean(distances))}
     details: dict = {"median_distance_per_observation": distances, "observations": list(data.numbers),
                      "seconds": output.get("seconds", {})}
-    notes = {}
     if data.reference_samples is None:
-        metrics["c2st"] = float("nan")
-        notes["c2st"] = "user observations have no reference posterior samples"
-    else:
-        n = min(data.num_samples, data.reference_samples.shape[1], samples.shape[1])
-        scores = [c2st(ref[:n], s[:n], max_iter=data.c2st_max_iter) for ref, s in zip(data.reference_samples, samples)]
-        metrics["c2st"] = float(np.mean(scores))
-        metrics["c2st_std"] = float(np.std(scores))
-        details["c2st_per_observation"] = scores
-        details["c2st_samples"] = n
-    if "c2st_std" not in metrics:
-        metrics["c2st_std"] = float("nan")
-        notes["c2st_std"] = notes["c2st"]
-    return Evaluation(metrics=metrics, notes=notes, details=details)
+        reason = "user observations have no reference posterior samples"
+        metrics.update(c2st=float("nan"), c2st_std=float("nan"))
+        return Evaluation(metrics=metrics, notes={"c2st": reason, "c2st_std": reason}, details=details)
+    scores, n = c2st_per_observation(data, samples)
+    metrics.update(c2st=float(np.mean(scores)), c2st_std=float(np.std(scores)))
+    details.update(c2st_per_observation=scores, c2st_samples=n, c2st_max_iter=data.c2st_max_iter)
+    items = Items(scores, Direction.LOWER, "C2ST of one observation's posterior samples")
+    return Evaluation(metrics=metrics, details=details, items=items)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks.sbibm_common.data import SBIData
+from tasks._sbi.data import SBIData
 
 MAX_POINTS = 2000
 MAX_PARAMETERS = 4
@@ -14,9 +14,6 @@ MAX_PARAMETERS = 4
 
 def figure(data: SBIData, output: dict, path: Path) -> None:
     """Pairs plot (lower triangle) of the method's samples (orange) over the reference (grey)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     samples = np.asarray(output["samples"])[0][:MAX_POINTS]
