@@ -1,25 +1,29 @@
-"""Attribution metrics: macro-F1 (primary), micro-F1, accuracy, per-author F1, McNemar's test."""
+"""evaluate() and the attribution metrics: macro-F1 (primary), micro-F1, accuracy, per-author F1.
+
+Paired comparisons (the paper's McNemar tests of a with-SQ method against the same method
+without SQ) are the runner's: ``evaluate`` returns whether each test fragment was attributed
+correctly, and the runner tests the pairs that ``TASK.pairs`` declares.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from benchmarks.task import Direction, Evaluation, Items
+
+if TYPE_CHECKING:
+    from tasks.latin.data import LatinData
 
 
 @dataclass(frozen=True)
 class Prediction:
-    """A method's output: predicted author index per test fragment (data.split.test order).
-
-    ``twin``: the predictions of the same method without SQ (or FAKE) on the same split, for
-    McNemar's test; ``twin_name`` names it.
-    """
+    """A method's output: predicted author index per test fragment (``data.split.test`` order),
+    and what the method wants recorded about its fit (``info``: JSON-able)."""
 
     y_pred: np.ndarray
-    twin: np.ndarray | None = None
-    twin_name: str | None = None
     info: dict[str, Any] = field(default_factory=dict)
 
 
@@ -41,19 +45,24 @@ def f1_scores(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> dict[st
     }
 
 
-def mcnemar_p(y_true: Sequence[int], pred_a: Sequence[int], pred_b: Sequence[int]) -> float:
-    """Two-sided exact McNemar p-value of two classifiers on the same test items.
-
-    Only discordant items count: b = a right and b wrong, c = a wrong and b right;
-    p = two-sided binomial test of min(b, c) out of b + c at 1/2 (1.0 when b + c = 0).
-    """
-    from scipy.stats import binomtest
-
-    y, a, b = (np.asarray(v) for v in (y_true, pred_a, pred_b))
-    if not (len(y) == len(a) == len(b)):
-        raise ValueError(f"mcnemar_p: lengths differ ({len(y)}, {len(a)}, {len(b)})")
-    only_a = int(np.sum((a == y) & (b != y)))
-    only_b = int(np.sum((a != y) & (b == y)))
-    if only_a + only_b == 0:
-        return 1.0
-    return float(binomtest(min(only_a, only_b), only_a + only_b, 0.5).pvalue)
+def evaluate(data: LatinData, output: Prediction) -> Evaluation:
+    """Macro-F1, micro-F1, accuracy on the test fragments; items: each test fragment right or wrong."""
+    y_true = data.labels[data.split.test]
+    y_pred = np.asarray(output.y_pred)
+    if y_pred.shape != y_true.shape:
+        raise ValueError(f"latin: expected {len(y_true)} test predictions, got shape {y_pred.shape}")
+    scores = f1_scores(y_true, y_pred, len(data.authors))
+    notes = {"micro_f1": "equals accuracy for single-label attribution; reported as the paper does"}
+    details = {
+        "per_author_f1": dict(zip(data.authors, scores["per_class"])),
+        "split": data.split_mode,
+        "n_test": int(len(y_true)),
+        "test_support": dict(zip(data.authors, np.bincount(y_true, minlength=len(data.authors)).tolist())),
+        "lexicon_coverage": data.lexicon_coverage,
+        "dropped": list(data.dropped),
+        "corpus": dict(data.info),
+        "method": dict(output.info),
+    }
+    metrics = {name: scores[name] for name in ("macro_f1", "micro_f1", "accuracy")}
+    items = Items(y_pred == y_true, Direction.HIGHER, "test fragment attributed correctly")
+    return Evaluation(metrics=metrics, notes=notes, details=details, items=items)

@@ -142,12 +142,15 @@ def test_bad_arguments_get_clear_errors(tmp_path):
 
 
 def test_user_corpus_through_load_with_fragment_split(tmp_path):
+    from benchmarks.context import make_context
+    from tasks.latin import TASK
     from tasks.latin.data import load
 
     root = write_corpus(
         tmp_path, {a: {f"w{k}": _corpus_texts(60) for k in range(4)} for a in ("alpha", "beta", "gamma")}
     )
-    data = load("smoke", 0, {"corpus": str(root), "split": "fragment", "min_fragments": 5, "on_too_few": "stop"})
+    ctx = make_context(TASK, "smoke", 0, {"corpus": str(root), "split": "fragment", "min_fragments": 5})
+    data = load("smoke", 0, ctx)
     assert data.authors == ("alpha", "beta", "gamma")
     assert {f.work.split("/")[1] for f in data.fragments} == {"w0", "w1", "w2"}  # smoke: first 3 works
     assert len(data.split.test) == 3 * 2  # 10% of 3 x 18 fragments, stratified
@@ -156,8 +159,8 @@ def test_user_corpus_through_load_with_fragment_split(tmp_path):
 
 def test_real_mirror_fragments(latin_env):
     from benchmarks.data import fetch
-    from tasks.latin.data import SMOKE_WORKS
-    from tasks.latin.dataset import LATIN_LIBRARY
+    from tasks.latin import LATIN_LIBRARY
+    from tasks.latin.sizes import SMOKE_WORKS
 
     corpus = load_corpus(fetch(LATIN_LIBRARY), authors=list(SMOKE_WORKS), works=SMOKE_WORKS)
     assert corpus.authors == sorted(SMOKE_WORKS)
@@ -173,3 +176,30 @@ def test_real_mirror_fragments(latin_env):
 def test_clean_text_keeps_the_first_line_of_a_plain_user_text():
     text = "Gallia est omnis divisa in partes tres.\nII. Quarum unam incolunt Belgae.\nC. Caesar venit.\n"
     assert clean_text(text) == "Gallia est omnis divisa in partes tres. Quarum unam incolunt Belgae. C. Caesar venit."
+
+
+@pytest.mark.parametrize(
+    "overrides, allowed",
+    [
+        ({"on_too_few": "ignore"}, "one of stop, drop"),
+        ({"min_fragments": 0}, "an int >= 1"),
+        ({"split": "author"}, "one of work, fragment"),
+        ({"max_epochs": -5}, "an int >= 1"),
+    ],
+)
+def test_bad_options_stop_before_any_cell(overrides, allowed):
+    from benchmarks.task import OptionError
+    from tasks.latin import TASK
+
+    with pytest.raises(OptionError, match=f"--set latin.{next(iter(overrides))}=.*must be {allowed}"):
+        TASK.resolve_options(overrides)
+
+
+def test_max_epochs_option_overrides_the_size_budget():
+    from benchmarks.context import make_context
+    from tasks.latin import TASK
+    from tasks.latin.sizes import BUDGETS
+
+    assert make_context(TASK, "smoke").budget == BUDGETS["smoke"]
+    budget = make_context(TASK, "default", options={"max_epochs": "3"}).budget
+    assert budget.max_epochs == 3 and budget.filters == BUDGETS["default"].filters

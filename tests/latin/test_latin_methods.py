@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 import torch
 
+from benchmarks.context import make_context
 from benchmarks.fingerprint import fingerprint
+from benchmarks.task import resolve
 
 
 @pytest.fixture(scope="module")
@@ -16,15 +16,14 @@ def smoke(latin_env):
     from tasks.latin import TASK
     from tasks.latin.data import load
 
-    return load("smoke", 0, TASK.resolve_options())
+    return load("smoke", 0, make_context(TASK, "smoke", 0))
 
 
-def run(name, data, seed=0):
+def run(name, data, seed=0, options=None):
     from tasks.latin import TASK
-    from benchmarks.task import resolve
 
-    method = resolve(TASK.method(name).fn)
-    output = method(data, device=torch.device("cpu"), seed=seed, options=TASK.resolve_options())
+    ctx = make_context(TASK, "smoke", seed, options, method=name)
+    output = resolve(TASK.method(name).fn)(data, ctx)
     return output, resolve(TASK.evaluate)(data, output)
 
 
@@ -35,34 +34,53 @@ def test_smoke_data_is_work_disjoint_and_scanned(smoke):
     assert 0.8 < smoke.lexicon_coverage <= 1.0
 
 
-def test_cnn_beats_majority_and_does_not_modify_data(smoke):
+def test_cnn_beats_majority_without_touching_data_or_global_state(smoke):
+    from tasks.latin.sizes import BUDGETS
+
     before = fingerprint(smoke)
+    rng_state, threads = torch.get_rng_state(), torch.get_num_threads()
     _, control = run("majority", smoke)
     output, model = run("cnn", smoke)
     assert fingerprint(smoke) == before
+    assert torch.equal(torch.get_rng_state(), rng_state) and torch.get_num_threads() == threads
     assert model.metrics["macro_f1"] > control.metrics["macro_f1"] + 0.2
-    assert output.info["epochs"] >= 1 and output.info["seconds_per_epoch"] > 0
+    assert 1 <= output.info["epochs"] <= BUDGETS["smoke"].max_epochs and output.info["seconds_per_epoch"] > 0
+    assert model.items.values.sum() == round(model.metrics["accuracy"] * len(smoke.split.test))
 
 
-def test_svm_bf_beats_majority_and_has_no_twin(smoke):
+def test_max_epochs_option_limits_the_cnn(smoke):
+    output, evaluation = run("cnn_sq", smoke, options={"max_epochs": 1})
+    assert output.info["epochs"] == 1 and output.info["channels"] == 6
+    assert len(evaluation.items.values) == len(smoke.split.test)
+
+
+def test_svm_bf_beats_majority(smoke):
     _, control = run("majority", smoke)
     _, svm = run("svm_bf", smoke)
     assert svm.metrics["macro_f1"] > control.metrics["macro_f1"] + 0.3
-    assert math.isnan(svm.metrics["mcnemar_p"]) and "no twin" in svm.notes["mcnemar_p"]
     assert set(svm.details["per_author_f1"]) == set(smoke.authors)
+    assert set(svm.metrics) == {"macro_f1", "micro_f1", "accuracy"}
 
 
-def test_with_sq_method_carries_its_twin_for_mcnemar(smoke):
-    output, with_sq = run("svm_bf_sq", smoke)
-    twin, without = run("svm_bf", smoke)
-    assert output.twin_name == "svm_bf"
-    np.testing.assert_array_equal(output.twin, twin.y_pred)  # the twin is the same fit as the svm_bf method
-    assert 0.0 <= with_sq.metrics["mcnemar_p"] <= 1.0
-    assert with_sq.details["twin"]["macro_f1"] == pytest.approx(without.metrics["macro_f1"])
+def test_with_sq_method_pairs_with_its_twin_item_by_item(smoke):
+    """The paper's McNemar test now runs on two cells' items: the with-SQ method fits only itself."""
+    from benchmarks.pairs import mcnemar
+    from tasks.latin import TASK
+
+    assert ("svm_bf_sq", "svm_bf") in TASK.pairs and ("cnn_sq", "cnn") in TASK.pairs
+    with_sq_output, with_sq = run("svm_bf_sq", smoke)
+    _, without = run("svm_bf", smoke)
+    assert "twin" not in with_sq_output.info
+    y_true = smoke.labels[smoke.split.test]
+    np.testing.assert_array_equal(with_sq.items.values, with_sq_output.y_pred == y_true)
+    assert len(with_sq.items.values) == len(without.items.values) == len(y_true)
+    p, only_sq, only_bf = mcnemar(with_sq.items.values, without.items.values)
+    assert 0.0 <= p <= 1.0
+    assert only_sq - only_bf == with_sq.items.values.sum() - without.items.values.sum()
 
 
 def test_figure_writes_a_confusion_matrix(smoke, tmp_path):
-    from tasks.latin.evaluation import confusion, figure
+    from tasks.latin.figure import confusion, figure
 
     output, _ = run("svm_bf", smoke)
     counts = confusion(smoke, output)

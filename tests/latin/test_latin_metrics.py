@@ -1,11 +1,15 @@
-"""Metrics against cases computed by hand."""
+"""Metrics and evaluate() against cases computed by hand."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from tasks.latin.metrics import f1_scores, mcnemar_p
+from benchmarks.task import Direction
+from tasks.latin.corpus import Fragment
+from tasks.latin.data import LatinData
+from tasks.latin.metrics import Prediction, evaluate, f1_scores
+from tasks.latin.splits import Split
 
 
 def test_f1_scores_by_hand():
@@ -25,16 +29,27 @@ def test_macro_f1_counts_a_never_predicted_class_as_zero():
     assert scores["macro_f1"] == pytest.approx(1 / 3)
 
 
-def test_mcnemar_exact_by_hand():
-    y = np.zeros(10, int)
-    a = np.zeros(10, int)  # always right
-    b = np.array([1] * 6 + [0] * 4)  # wrong on 6 items where a is right
-    # b = 6 discordant, c = 0: p = 2 * 0.5**6
-    assert mcnemar_p(y, a, b) == pytest.approx(2 * 0.5**6)
-    assert mcnemar_p(y, a, a) == 1.0
-    # 3 vs 1 discordant: p = 2 * P(X <= 1), X ~ Bin(4, 1/2) = 2 * 5/16
-    b2 = np.array([1, 1, 1, 0, 0, 0, 0, 0, 0, 0])
-    a2 = np.array([0, 0, 0, 1, 0, 0, 0, 0, 0, 0])
-    assert mcnemar_p(y, a2, b2) == pytest.approx(10 / 16)
-    with pytest.raises(ValueError, match="lengths differ"):
-        mcnemar_p(y, a, b[:5])
+def _hand_data() -> LatinData:
+    """Six fragments of two authors; test fragments 1, 2, 4, 5 (authors a, a, b, b)."""
+    authors = ("a", "b")
+    labels = np.array([0, 0, 0, 1, 1, 1])
+    fragments = tuple(Fragment(authors[k], f"{authors[k]}/w", ("et in urbe erat",)) for k in labels)
+    split = Split(train=np.array([0]), val=np.array([3]), test=np.array([1, 2, 4, 5]))
+    return LatinData(fragments, authors, labels, ("-ux",) * 6, split, "fragment", 1.0)
+
+
+def test_evaluate_scores_and_items_per_test_fragment():
+    evaluation = evaluate(_hand_data(), Prediction(np.array([0, 1, 1, 1]), {"C": 1.0}))
+    # test labels 0 0 1 1, predictions 0 1 1 1: a F1 2/3, b F1 4/5
+    assert evaluation.metrics["accuracy"] == pytest.approx(3 / 4)
+    assert evaluation.metrics["macro_f1"] == pytest.approx((2 / 3 + 4 / 5) / 2)
+    assert set(evaluation.metrics) == {"macro_f1", "micro_f1", "accuracy"}
+    assert evaluation.items.values.tolist() == [True, False, True, True]
+    assert evaluation.items.direction is Direction.HIGHER and evaluation.items.binary
+    assert evaluation.details["method"] == {"C": 1.0}
+    assert evaluation.details["test_support"] == {"a": 2, "b": 2}
+
+
+def test_evaluate_rejects_a_wrong_number_of_predictions():
+    with pytest.raises(ValueError, match="expected 4 test predictions"):
+        evaluate(_hand_data(), Prediction(np.array([0, 1, 1])))

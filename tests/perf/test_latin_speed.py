@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-import torch
 
 TARGET_WORDS_PER_SECOND = 1_000_000 / 60
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,10 +23,11 @@ def data(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BENCHMARKS_MIRROR", str(mirror))
         patch.setenv("BENCHMARKS_DATA", str(tmp_path_factory.mktemp("latin-perf")))
+        from benchmarks.context import make_context
         from tasks.latin import TASK
         from tasks.latin.data import load
 
-        yield load(SIZE, 0, TASK.resolve_options())
+        yield load(SIZE, 0, make_context(TASK, SIZE, 0))
 
 
 def _scan_and_featurise(fragments) -> float:
@@ -60,11 +60,11 @@ def test_scansion_and_features_words_per_second(benchmark, data):
 
 
 def test_cnn_seconds_per_epoch(benchmark, data):
-    import dataclasses
+    from benchmarks.context import make_context
+    from tasks.latin import TASK
+    from tasks.latin.methods.cnn import train_cnn
 
-    from tasks.latin.model import train_cnn
-
-    one_epoch = dataclasses.replace(data, cnn=dataclasses.replace(data.cnn, max_epochs=1))
-    _, info = benchmark.pedantic(train_cnn, args=(one_epoch, "sq", torch.device("cpu"), 0), rounds=1, iterations=1)
+    one_epoch = make_context(TASK, SIZE, 0, {"max_epochs": 1}, method="cnn_sq")
+    _, info = benchmark.pedantic(train_cnn, args=(data, "sq", one_epoch), rounds=1, iterations=1)
     benchmark.extra_info.update({"seconds_per_epoch": info["seconds_per_epoch"], "train_fragments": len(data.split.train)})
     assert info["epochs"] == 1 and info["seconds_per_epoch"] > 0

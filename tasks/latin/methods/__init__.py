@@ -1,0 +1,4 @@
+"""The latin task's methods, one module per family: ``majority`` (control), ``svm`` (baselines), ``cnn`` (the paper's model).
+
+Each method is ``fn(data, ctx) -> Prediction``; none trains another (the runner pairs cells by their items).
+"""

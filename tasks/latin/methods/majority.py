@@ -1,0 +1,15 @@
+"""The control: the majority author."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from benchmarks.context import RunContext
+from tasks.latin.data import LatinData
+from tasks.latin.metrics import Prediction
+
+
+def majority(data: LatinData, ctx: RunContext) -> Prediction:
+    """Predict the author with most training fragments for every test fragment."""
+    counts = np.bincount(data.labels[data.split.train], minlength=len(data.authors))
+    return Prediction(np.full(len(data.split.test), int(np.argmax(counts))))
