@@ -5,18 +5,34 @@ Light to import: torch, torchvision and scikit-learn live in the modules named b
 
 from pathlib import Path
 
+from benchmarks.data import Dataset, read_registry
 from benchmarks.task import Direction, Method, MethodKind, Metric, Option, Task
-from tasks.pose.dataset import OPENFIELD
+from tasks.pose.sizes import BUDGETS, SIZES
 
 _M = "tasks.pose"
+_CITATION = (
+    "Mathis A, Mamidanna P, Cury KM, Abe T, Murthy VN, Mathis MW, Bethge M. DeepLabCut: markerless pose "
+    "estimation of user-defined body parts with deep learning. Nature Neuroscience 21:1281-1289 (2018)."
+)
+
+OPENFIELD = Dataset(
+    name="dlc_openfield_pranav_2018",
+    mirror="pose",
+    # Pinned to the DeepLabCut commit that the mirror was taken from (see the mirror's README).
+    base_url="https://raw.githubusercontent.com/DeepLabCut/DeepLabCut/2df0f46c/examples/",
+    files=read_registry(Path(__file__).parent / "files" / "openfield.txt"),
+    licence="LGPL-3.0 (DeepLabCut repository)",
+    citation=_CITATION,
+    description="openfield-Pranav-2018-10-30: 116 labelled 640x480 frames of a mouse, 4 body parts (the video is not used).",
+)
+
+#: The project folder inside the dataset.
+OPENFIELD_PROJECT = "openfield-Pranav-2018-10-30"
 
 TASK = Task(
     name="pose",
     summary="Can body parts of animals be located in unstaged video frames without body markers?",
-    citation=(
-        "Mathis A, Mamidanna P, Cury KM, Abe T, Murthy VN, Mathis MW, Bethge M. DeepLabCut: markerless pose "
-        "estimation of user-defined body parts with deep learning. Nature Neuroscience 21:1281-1289 (2018)."
-    ),
+    citation=_CITATION,
     version=1,
     metrics=(
         Metric("test_error", Direction.LOWER, "px",
@@ -29,36 +45,38 @@ TASK = Task(
         Metric("pck", Direction.HIGHER, "fraction",
                "share of labelled test points within 0.1 x the animal's size (bounding-box diagonal of its labelled points)"),
     ),
-    sizes={
-        "smoke": "24 synthetic frames (2 videos, 128x96 and 116x88), ResNet-18, 40 iterations on 64x96 crops "
-                 "(checks that it runs; from random weights it needs ~100 to beat the control)",
-        "default": "480 synthetic frames (12 videos, 160x120 and 144x108), ResNet-18, 1,000 iterations on 80x80 crops",
-        "full": "DeepLabCut's open-field project (116 real 640x480 frames, 4 parts), ResNet-50 at scale 0.8; "
-                "pre-trained on 1,000 synthetic 640x480 frames when no ImageNet weights are cached",
-    },
+    sizes=SIZES,
+    budgets=BUDGETS,
     methods=(
-        Method("mean_position", MethodKind.CONTROL, f"{_M}.baselines:mean_position",
+        Method("mean_position", MethodKind.CONTROL, f"{_M}.methods.mean_position:mean_position",
                "every body part at its mean training position"),
-        Method("ridge_hog", MethodKind.BASELINE, f"{_M}.baselines:ridge",
+        Method("ridge_hog", MethodKind.BASELINE, f"{_M}.methods.ridge:ridge",
                "ridge regression (GCV alpha) from HOG features of the frame resized to 96x72 to coordinates"),
-        Method("dlc_resnet", MethodKind.MODEL, f"{_M}.model:dlc",
+        Method("dlc_resnet", MethodKind.MODEL, f"{_M}.methods.dlc:dlc",
                "DeepLabCut's design: ResNet (stride 16) + deconvolution to stride 8, score maps + location refinement"),
     ),
     load=f"{_M}.data:load",
-    evaluate=f"{_M}.evaluate:evaluate",
+    evaluate=f"{_M}.metrics:evaluate",
     figure=f"{_M}.figure:figure",
     options=(
         Option("project", Path, None, "a DeepLabCut project folder (config.yaml + labeled-data) to use instead of the size's data"),
-        Option("split", str, "frames", "frames: random frames (DeepLabCut's way); videos: hold out whole videos"),
-        Option("train_fraction", float, 0.8, "share of frames for training (DeepLabCut's default is 0.95; 0.8 gives a steadier test error)"),
-        Option("backbone", str, "auto", "resnet18 | resnet50 | auto (the size's: resnet18 for smoke and default, resnet50 for full)"),
-        Option("iterations", int, None, "training iterations (default: the size's)"),
-        Option("pretrain_iterations", int, None, "synthetic pre-training iterations (default: the size's)"),
-        Option("input_scale", float, None, "network input pixels per image pixel (DeepLabCut's global_scale; default: the size's)"),
-        Option("pretrain", str, "auto", "auto | imagenet | synthetic | none: initial weights of the model (see tasks/pose/model.py)"),
+        Option("split", str, "frames", "frames: random frames (DeepLabCut's way); videos: hold out whole videos",
+               choices=("frames", "videos")),
+        Option("train_fraction", float, 0.8, "share of frames for training (DeepLabCut's default is 0.95; 0.8 gives a steadier test error)",
+               minimum=0.0, maximum=1.0, exclusive_minimum=True, exclusive_maximum=True),
+        Option("backbone", str, None, "the model's ResNet (default: the size's, resnet18 for smoke and default, resnet50 for full)",
+               choices=("resnet18", "resnet50"), budget=True),
+        Option("iterations", int, None, "training iterations (default: the size's)", minimum=1, budget=True),
+        Option("pretrain_iterations", int, None, "synthetic pre-training iterations; 0: no synthetic pre-training (default: the size's)",
+               minimum=0, budget=True),
+        Option("input_scale", float, None, "network input pixels per image pixel (DeepLabCut's global_scale; default: the size's)",
+               minimum=0.0, exclusive_minimum=True, budget=True),
+        Option("pretrain", str, "auto", "initial weights of the model: auto (ImageNet if cached, else synthetic "
+               "pre-training on real frames, else random), imagenet, synthetic, or none (random initialisation)",
+               choices=("auto", "imagenet", "synthetic", "none")),
         Option("weights", Path, None, "a torchvision ImageNet checkpoint (.pth) of the backbone; never downloaded"),
-        Option("ablate_pretraining", bool, True, "with synthetic pre-training, also train from scratch and report both test errors"),
-        Option("ridge_features", str, "hog", "hog | pixels: features of the ridge baseline"),
+        Option("ridge_features", str, "hog", "features of the ridge baseline: HOG, or the resized pixels",
+               choices=("hog", "pixels")),
     ),
     datasets=(OPENFIELD,),
 )

@@ -12,9 +12,6 @@ from tasks.pose.prediction import PosePrediction
 
 def figure(data: PoseData, output: PosePrediction, path: Path, n_frames: int = 6) -> None:
     """Write a PNG of up to ``n_frames`` test frames (evenly spread over the test set)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     chosen = data.test[np.linspace(0, len(data.test) - 1, min(n_frames, len(data.test))).astype(int)]

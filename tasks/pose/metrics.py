@@ -1,4 +1,4 @@
-"""Pose metrics as pure functions of predicted and labelled points (pixels).
+"""``evaluate(data, output)`` and the pose metrics, pure functions of predicted and labelled points (pixels).
 
 Shapes: ``predicted`` and ``labelled`` (N, K, 2) as (x, y); ``scores`` (N, K) likelihoods.
 Unlabelled points (NaN in ``labelled``) count in no error and in no denominator.
@@ -6,7 +6,16 @@ Unlabelled points (NaN in ``labelled``) count in no error and in no denominator.
 
 from __future__ import annotations
 
+import math
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+from benchmarks.task import Direction, Evaluation, Items
+from tasks.pose.prediction import PosePrediction
+
+if TYPE_CHECKING:
+    from tasks.pose.data import PoseData
 
 PCUTOFF = 0.6  # DeepLabCut's default p-cutoff (config.yaml ``pcutoff``)
 PCK_THRESHOLD = 0.1  # PCK: a point is correct within this share of the animal's size
@@ -101,3 +110,57 @@ def per_bodypart_rmse(predicted: np.ndarray, labelled: np.ndarray) -> np.ndarray
 def _nanmean(values: np.ndarray) -> float:
     finite = values[np.isfinite(values)]
     return float(finite.mean()) if finite.size else float("nan")
+
+
+def evaluate(data: PoseData, output: PosePrediction) -> Evaluation:
+    """Every metric of the task on the test frames (train error on the training frames).
+
+    Items: the Euclidean error (px) of every body part on every test frame, NaN where unlabelled,
+    frame by frame in ``data.test`` order and body part by body part within a frame.
+    """
+    labelled = data.frames.keypoints
+    points = np.asarray(output.points, dtype=float)
+    if points.shape != labelled.shape:
+        raise ValueError(f"the method returned points of shape {points.shape}, expected {labelled.shape}")
+    test, train = data.test, data.train
+    test_distances = distances(points[test], labelled[test])
+    values = {
+        "test_error": dlc_error(points[test], labelled[test]),
+        "test_rmse": rmse(points[test], labelled[test]),
+        "train_error": dlc_error(points[train], labelled[train]),
+        "test_error_pcutoff": math.nan,
+        "pcutoff_share": math.nan,
+        "pck": pck(points[test], labelled[test]),
+    }
+    notes = {
+        "test_error": "mean Euclidean distance over labelled test points (what DeepLabCut reports as RMSE)",
+        "pck": f"share of labelled test points within {PCK_THRESHOLD} x the bounding-box diagonal of the frame's labelled points",
+    }
+    if output.scores is not None:
+        error, share = pcutoff_error(points[test], labelled[test], output.scores[test])
+        values["test_error_pcutoff"], values["pcutoff_share"] = error, share
+        if math.isnan(error):
+            notes["test_error_pcutoff"] = f"no test prediction reached likelihood {PCUTOFF}"
+    else:
+        notes["test_error_pcutoff"] = notes["pcutoff_share"] = "the method gives no likelihood"
+    for name, value in values.items():
+        if math.isnan(value) and name not in notes:
+            notes[name] = "no labelled point in this split"
+    per_part = per_bodypart_rmse(points[test], labelled[test])
+    details = {
+        "test_rmse_per_bodypart": {p: _json(v) for p, v in zip(data.frames.bodyparts, per_part)},
+        "n_train_frames": int(len(train)),
+        "n_test_frames": int(len(test)),
+        "n_test_points_labelled": int(np.isfinite(test_distances).sum()),
+        "source": data.source,
+        "pcutoff": PCUTOFF,
+        **output.details,
+    }
+    items = Items(test_distances.ravel(), Direction.LOWER,
+                  f"Euclidean error (px) of each of the {len(data.frames.bodyparts)} body parts "
+                  f"({', '.join(data.frames.bodyparts)}) on each test frame, frame by frame; NaN where unlabelled")
+    return Evaluation(metrics=values, notes=notes, details=details, items=items)
+
+
+def _json(value: float) -> float | None:
+    return None if math.isnan(value) else round(float(value), 4)

@@ -43,19 +43,6 @@ class LabelledFrames:
     def __len__(self) -> int:
         return len(self.images)
 
-    def subset(self, index: np.ndarray) -> "LabelledFrames":
-        """The frames at ``index`` (a view for keypoints' copy; images are shared, never modified)."""
-        index = np.asarray(index, dtype=int)
-        return LabelledFrames(
-            images=tuple(self.images[i] for i in index),
-            keypoints=self.keypoints[index].copy(),
-            bodyparts=self.bodyparts,
-            paths=tuple(self.paths[i] for i in index),
-            videos=tuple(self.videos[i] for i in index),
-            scorer=self.scorer,
-            name=self.name,
-        )
-
 
 def read_config(project: Path | str) -> dict:
     """``config.yaml`` of a project, checked for a scorer and a non-empty, unique bodypart list."""

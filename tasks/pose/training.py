@@ -2,12 +2,14 @@
 
 Each training sample is an affine crop (rotation, scale, shift) of one frame, drawn with
 ``grid_sample``, so frames of different sizes share a batch; brightness and contrast jitter
-follow. All randomness comes from generators seeded by the caller.
+follow. All randomness comes from generators seeded by the caller. Progress goes to the
+``track`` callable the caller passes (a run context's ``ctx.track``).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,12 +105,14 @@ def train(
     seed: int,
     device: torch.device,
     augmentation: Augmentation = Augmentation(),
-    progress: str | None = None,
+    track: Callable[[Iterable[int], str], Iterator[int]] | None = None,
+    description: str = "training",
 ) -> list[float]:
     """Train ``net`` in place on the frames at ``rows`` with AdamW; returns the loss of every step.
 
     The learning rate drops tenfold after 80 % of the steps. ``radius``: score-map positive
-    radius in network-input pixels (DeepLabCut: 17 px at full resolution).
+    radius in network-input pixels (DeepLabCut: 17 px at full resolution). ``track(steps,
+    description)`` reports the progress of the steps (``ctx.track``); None reports nothing.
     """
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0x7EA1]))
     images = frames_to_tensors(frames, rows, device)
@@ -118,11 +122,9 @@ def train(
     crop = (int(math.ceil(crop[0] / 16) * 16), int(math.ceil(crop[1] / 16) * 16))
     net.train()
     losses = []
-    steps = range(iterations)
-    if progress:
-        from rich.progress import track
-
-        steps = track(steps, description=progress, transient=True)
+    steps: Iterable[int] = range(iterations)
+    if track is not None:
+        steps = track(steps, description)
     for _ in steps:
         batch = rng.integers(len(rows), size=batch_size)
         x, p = augmented_batch(images, points, batch, crop, input_scale, augmentation, rng)

@@ -39,14 +39,16 @@ def test_inference_frames_per_second_640x480(benchmark, backbone):
 
 
 def test_training_seconds_per_1000_iterations(benchmark, tmp_path, monkeypatch):
+    from benchmarks.context import make_context
     from tasks.pose import TASK
     from tasks.pose.data import load
     from tasks.pose.network import PoseNet
     from tasks.pose.training import train
 
     monkeypatch.setenv("BENCHMARKS_DATA", str(tmp_path))
-    data = load("smoke" if SIZE == "smoke" else "default", 0, TASK.resolve_options())
-    budget = data.budget
+    ctx = make_context(TASK, size="smoke" if SIZE == "smoke" else "default", seed=0)
+    data = load(ctx.size, ctx.seed, ctx)
+    budget = ctx.budget
     steps = 3 if SIZE == "smoke" else 20
     net = PoseNet(budget.backbone, len(data.frames.bodyparts))
 

@@ -24,7 +24,7 @@ def openfield(data_env: Path) -> Path:
     """The open-field project folder, fetched from the mirror (skips without one)."""
     from benchmarks.data import DataUnavailable, fetch
 
-    from tasks.pose.dataset import OPENFIELD, OPENFIELD_PROJECT
+    from tasks.pose import OPENFIELD, OPENFIELD_PROJECT
 
     if not (data_env / "pose").is_dir():
         pytest.skip(f"no pose mirror at {data_env}/pose")

@@ -1,34 +1,63 @@
-"""Methods at smoke size: the control is what it says, the baseline and the model beat the control."""
+"""Methods at smoke size: the control is what it says, the baseline and the model beat the control;
+options are checked before anything runs, and the model keeps the run context's seeding and progress."""
 
 from __future__ import annotations
 
+import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
+from benchmarks.context import make_context
 from benchmarks.fingerprint import fingerprint
+from benchmarks.task import Direction, OptionError
 from tasks.pose import TASK
-from tasks.pose.baselines import mean_position, ridge
 from tasks.pose.data import load
-from tasks.pose.evaluate import evaluate
 from tasks.pose.figure import figure
-from tasks.pose.model import choose_initialisation, dlc
+from tasks.pose.methods import dlc as dlc_module
+from tasks.pose.methods.dlc import choose_initialisation, dlc
+from tasks.pose.methods.mean_position import mean_position
+from tasks.pose.methods.ridge import ridge
+from tasks.pose.metrics import evaluate
 from tasks.pose.project import write_project
 from tasks.pose.synthetic import GeneratorConfig, generate
 
-CPU = torch.device("cpu")
+
+def context(method: str | None = None, size: str = "smoke", seed: int = 0, reporter=None, **options):
+    """The run context the runner would give ``method`` (None: ``load``) with ``options`` set."""
+    return make_context(TASK, size=size, seed=seed, options=options, method=method, reporter=reporter)
+
+
+def loaded(size: str = "smoke", seed: int = 0, **options):
+    return load(size, seed, context(None, size, seed, **options))
+
+
+class Recorder:
+    """A progress reporter that keeps every update."""
+
+    def __init__(self) -> None:
+        self.updates: list[tuple[str, int, int | None, bool]] = []
+
+    def update(self, key, description, completed, total, finished) -> None:
+        self.updates.append((description, completed, total, finished))
+
+
+@pytest.fixture
+def empty_torch_cache(tmp_path, monkeypatch):
+    """No ImageNet checkpoint to find: ``pretrain=auto`` does not depend on this machine's cache."""
+    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path / "hub"))
+    return tmp_path / "hub"
 
 
 @pytest.fixture
 def smoke(data_env):
-    return load("smoke", 0, TASK.resolve_options())
+    return loaded()
 
 
 def test_control_is_the_training_mean(smoke):
-    output = mean_position(smoke, device=CPU, seed=0, options={})
+    output = mean_position(smoke, context("mean_position"))
     train = smoke.frames.keypoints[smoke.train]
     for k in range(train.shape[1]):
         rows = train[:, k][~np.isnan(train[:, k]).any(axis=-1)]
@@ -37,88 +66,189 @@ def test_control_is_the_training_mean(smoke):
     assert math.isnan(result.metrics["test_error_pcutoff"]) and "no likelihood" in result.notes["pcutoff_share"]
 
 
+def test_items_are_the_error_of_each_part_on_each_test_frame(smoke):
+    output = mean_position(smoke, context("mean_position"))
+    control = evaluate(smoke, output)
+    baseline = evaluate(smoke, ridge(smoke, context("ridge_hog")))
+    n_parts = len(smoke.frames.bodyparts)
+    for result in (control, baseline):
+        items = result.items
+        assert items.direction is Direction.LOWER and not items.binary
+        assert items.values.shape == (len(smoke.test) * n_parts,)
+        assert np.nanmean(items.values) == pytest.approx(result.metrics["test_error"])
+        assert np.isfinite(items.values).sum() == result.details["n_test_points_labelled"]
+    # item i is the same (frame, part) for every method: NaN exactly where the test point is unlabelled
+    unlabelled = np.isnan(smoke.frames.keypoints[smoke.test]).any(axis=-1).ravel()
+    np.testing.assert_array_equal(np.isnan(control.items.values), unlabelled)
+    np.testing.assert_array_equal(np.isnan(baseline.items.values), unlabelled)
+    labelled = np.flatnonzero(~unlabelled)
+    frame, part = divmod(labelled[len(labelled) // 2], n_parts)  # item frame * n_parts + part
+    i = smoke.test[frame]
+    expected = np.linalg.norm(output.points[i, part] - smoke.frames.keypoints[i, part])
+    assert control.items.values[frame * n_parts + part] == pytest.approx(expected)
+
+
 def test_ridge_beats_the_control_and_leaves_data_alone(smoke):
     before = fingerprint(smoke)
-    control = evaluate(smoke, mean_position(smoke, device=CPU, seed=0, options={})).metrics["test_error"]
-    result = evaluate(smoke, ridge(smoke, device=CPU, seed=0, options={}))
+    control = evaluate(smoke, mean_position(smoke, context("mean_position"))).metrics["test_error"]
+    result = evaluate(smoke, ridge(smoke, context("ridge_hog")))
     assert result.metrics["test_error"] < control
     assert result.details["features"] in ("hog", "pixels")
-    pixels = evaluate(smoke, ridge(smoke, device=CPU, seed=0, options={"ridge_features": "pixels"}))
+    pixels = evaluate(smoke, ridge(smoke, context("ridge_hog", ridge_features="pixels")))
     assert pixels.details["features"] == "pixels"
     assert fingerprint(smoke) == before
 
 
-def test_model_beats_the_control_on_smoke_frames(data_env, tmp_path):
+def test_model_beats_the_control_on_smoke_frames(data_env, empty_torch_cache, tmp_path):
     # The smoke cell's 40 iterations only check that the model runs; from random weights it needs
     # about 100 to place points better than the training mean, so this test trains 120 on the same frames.
-    options = TASK.resolve_options({"iterations": 120})
-    smoke = load("smoke", 0, options)
+    smoke = loaded(iterations=120)
     before = fingerprint(smoke)
-    control = evaluate(smoke, mean_position(smoke, device=CPU, seed=0, options={}))
-    output = dlc(smoke, device=CPU, seed=0, options=options)
+    control = evaluate(smoke, mean_position(smoke, context("mean_position")))
+    recorder = Recorder()
+    ctx = context("dlc_resnet", iterations=120, reporter=recorder)
+    assert ctx.budget.iterations == 120
+    rng_state, threads = torch.random.get_rng_state(), torch.get_num_threads()
+    output = dlc(smoke, ctx)
+    assert torch.equal(torch.random.get_rng_state(), rng_state) and torch.get_num_threads() == threads
+    assert ("training", 120, 120, True) in recorder.updates  # progress went through ctx.track
     result = evaluate(smoke, output)
     assert result.metrics["test_error"] < control.metrics["test_error"]
     assert result.metrics["pck"] > control.metrics["pck"]
     assert 0 <= result.metrics["pcutoff_share"] <= 1
-    assert result.details["backbone"] == "resnet18" and "weights" in result.details
+    assert result.details["backbone"] == "resnet18" and result.details["iterations"] == 120
+    assert result.details["weights"].startswith("random initialisation")
     assert set(result.details["test_rmse_per_bodypart"]) == set(smoke.frames.bodyparts)
     assert fingerprint(smoke) == before
     figure(smoke, output, tmp_path / "pose.png")
     assert (tmp_path / "pose.png").stat().st_size > 10_000
 
 
-def test_synthetic_pretraining_then_fine_tuning_on_a_user_project(data_env, tmp_path):
+def test_model_is_deterministic_in_the_seed(smoke, empty_torch_cache):
+    first = dlc(smoke, context("dlc_resnet", iterations=2))
+    second = dlc(smoke, context("dlc_resnet", iterations=2))
+    np.testing.assert_array_equal(first.points, second.points)
+
+
+def test_pretrain_none_is_a_value_and_means_random_initialisation(smoke, empty_torch_cache, monkeypatch):
+    import torchvision
+
+    assert TASK.resolve_options({"pretrain": "none"})["pretrain"] == "none"
+    cached = empty_torch_cache / "checkpoints" / "resnet18-f37072fd.pth"
+    cached.parent.mkdir(parents=True)
+    torch.save(torchvision.models.resnet18(weights=None).state_dict(), cached)
+    built = []
+
+    class Recorded(dlc_module.PoseNet):
+        def __init__(self, backbone, n_parts, weights=None):
+            super().__init__(backbone, n_parts, weights=weights)
+            built.append((weights, self))
+
+    monkeypatch.setattr(dlc_module, "PoseNet", Recorded)
+    auto = dlc(smoke, context("dlc_resnet", iterations=1))
+    assert auto.details["weights"] == f"ImageNet ({cached})" and built[-1][0] == cached
+    none = dlc(smoke, context("dlc_resnet", iterations=1, pretrain="none"))
+    assert none.details["weights"] == "random initialisation (option pretrain=none)"
+    weights, net = built[-1]
+    assert weights is None and not net.frozen_batchnorm
+    assert not any(isinstance(module, torch.nn.BatchNorm2d) for module in net.modules())  # GroupNorm: from scratch
+
+
+def test_synthetic_pretraining_then_fine_tuning_on_a_user_project(data_env, empty_torch_cache, tmp_path):
     frames = generate(GeneratorConfig(n_videos=2, frames_per_video=5, height=64, width=96), 4)
     frames = type(frames)(frames.images, frames.keypoints[:, [0, 1, 2, 4]], ("snout", "leftear", "rightear", "tailbase"),
                           frames.paths, frames.videos, "me", "user")
     project = write_project(tmp_path / "user", frames)
-    options = TASK.resolve_options({"project": str(project), "iterations": 3, "pretrain_iterations": 3, "split": "videos"})
-    data = load("smoke", 0, options)
+    options = {"project": str(project), "iterations": 3, "pretrain_iterations": 3, "split": "videos"}
+    data = loaded(**options)
     assert data.source == "project" and data.pretrain is not None
-    output = dlc(data, device=CPU, seed=0, options=options)
-    assert output.details["weights"].startswith("synthetic pre-training")
-    assert math.isfinite(output.details["test_error_without_pretraining"])
-    assert output.details["test_error_with_pretraining"] == pytest.approx(evaluate(data, output).metrics["test_error"])
+    assert data.pretrain.images[0].shape == (64, 96)
+    recorder = Recorder()
+    output = dlc(data, context("dlc_resnet", reporter=recorder, **options))
+    assert output.details["weights"] == "synthetic pre-training: 3 iterations on 24 frames"
+    assert ("pre-training on synthetic frames", 3, 3, True) in recorder.updates
+    assert ("training", 3, 3, True) in recorder.updates
+    assert math.isfinite(evaluate(data, output).metrics["test_error"])
+    # pretrain=none: no synthetic set is built, and the model starts from random weights
+    scratch_data = loaded(**options, pretrain="none")
+    assert scratch_data.pretrain is None
+    scratch = dlc(scratch_data, context("dlc_resnet", **options, pretrain="none"))
+    assert scratch.details["weights"].startswith("random initialisation")
+    # without pre-training iterations there is no synthetic set to honour pretrain=synthetic with
+    no_steps = {**options, "pretrain_iterations": 0, "pretrain": "synthetic"}
+    with pytest.raises(ValueError, match="pretrain='synthetic' needs real target frames"):
+        dlc(loaded(**no_steps), context("dlc_resnet", **no_steps))
 
 
-def test_choice_of_initial_weights(tmp_path, monkeypatch):
-    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path / "hub"))  # an empty torch cache
+def test_choice_of_initial_weights(empty_torch_cache, tmp_path):
     assert choose_initialisation("auto", None, "resnet18", has_synthetic=False) == ("none", None)
     assert choose_initialisation("auto", None, "resnet18", has_synthetic=True) == ("synthetic", None)
     with pytest.raises(ValueError, match="no resnet50 checkpoint"):
         choose_initialisation("imagenet", None, "resnet50", has_synthetic=True)
     with pytest.raises(FileNotFoundError, match="no file at"):
         choose_initialisation("auto", tmp_path / "missing.pth", "resnet18", has_synthetic=False)
-    cached = tmp_path / "hub" / "checkpoints" / "resnet18-f37072fd.pth"
+    cached = empty_torch_cache / "checkpoints" / "resnet18-f37072fd.pth"
     cached.parent.mkdir(parents=True)
     cached.write_bytes(b"")
     assert choose_initialisation("auto", None, "resnet18", has_synthetic=True) == ("imagenet", cached)
-    with pytest.raises(ValueError, match="'pretrain' must be one of"):
-        choose_initialisation("coco", None, "resnet18", has_synthetic=False)
+    assert choose_initialisation("none", None, "resnet18", has_synthetic=True) == ("none", None)
 
 
-def test_real_openfield_frames_through_every_method(openfield, tmp_path):
-    options = TASK.resolve_options({"project": str(openfield), "iterations": 2, "pretrain_iterations": 2,
-                                    "input_scale": 0.25})
-    data = load("smoke", 0, options)
+def test_real_openfield_frames_through_every_method(openfield, empty_torch_cache, tmp_path):
+    options = {"project": str(openfield), "iterations": 2, "pretrain_iterations": 2, "input_scale": 0.25}
+    data = loaded(**options)
     assert data.source == "project" and len(data.frames) == 116 and len(data.test) == 23
     assert data.pretrain.images[0].shape == (480, 640)  # pre-training frames match the real frames' size
-    for method in (mean_position, ridge):
-        result = evaluate(data, method(data, device=CPU, seed=0, options=options))
+    for name, method in (("mean_position", mean_position), ("ridge_hog", ridge)):
+        result = evaluate(data, method(data, context(name, **options)))
         assert all(math.isfinite(result.metrics[m]) for m in ("test_error", "test_rmse", "train_error", "pck"))
     control_error = result.metrics["test_error"]
-    output = dlc(data, device=CPU, seed=0, options=options)
-    assert output.points.shape == (116, 4, 2) and "test_error_without_pretraining" in output.details
+    output = dlc(data, context("dlc_resnet", **options))
+    assert output.points.shape == (116, 4, 2) and output.details["weights"].startswith("synthetic pre-training")
     figure(data, output, tmp_path / "openfield.png")
     assert control_error > 0 and (tmp_path / "openfield.png").stat().st_size > 10_000
 
 
-def test_load_rejects_bad_options(data_env):
-    with pytest.raises(ValueError, match="option 'split' must be 'frames' or 'videos'"):
-        load("smoke", 0, TASK.resolve_options({"split": "random"}))
-    with pytest.raises(ValueError, match="option 'backbone' must be resnet18, resnet50 or auto"):
-        load("smoke", 0, TASK.resolve_options({"backbone": "vgg16"}))
-    with pytest.raises(ValueError, match="unknown size 'huge'"):
-        load("huge", 0, TASK.resolve_options())
-    videos = load("smoke", 3, TASK.resolve_options({"split": "videos"}))
+@pytest.mark.parametrize("name, value", [
+    ("train_fraction", "0"), ("train_fraction", "1"), ("split", "vidoes"), ("iterations", "-5"), ("iterations", "0"),
+    ("pretrain_iterations", "-1"), ("input_scale", "0"), ("backbone", "vgg16"), ("backbone", "auto"),
+    ("pretrain", "coco"), ("ridge_features", "sift"),
+])
+def test_bad_option_values_are_refused_before_any_cell(name, value):
+    with pytest.raises(OptionError, match=rf"--set pose\.{name}={value}: option '{name}' must be"):
+        TASK.resolve_options({name: value})
+
+
+def test_budget_options_override_the_size_and_none_keeps_it():
+    options = TASK.resolve_options({"backbone": "resnet50", "iterations": "7", "input_scale": "0.5",
+                                    "pretrain_iterations": "0"})
+    budget = TASK.budget("smoke", options)
+    assert (budget.backbone, budget.iterations, budget.input_scale, budget.pretrain_iterations) == ("resnet50", 7, 0.5, 0)
+    assert TASK.budget("smoke", TASK.resolve_options({"backbone": "none", "iterations": "none"})) == TASK.budgets["smoke"]
+
+
+def test_video_split_holds_out_whole_videos(data_env):
+    videos = loaded(seed=3, split="videos")
     assert {videos.frames.videos[i] for i in videos.train}.isdisjoint({videos.frames.videos[i] for i in videos.test})
+    fraction = loaded(train_fraction="0.5")
+    assert len(fraction.train) == len(fraction.test) == 12
+
+
+@pytest.mark.parametrize("setting", ["pose.train_fraction=0", "pose.split=vidoes", "pose.iterations=-5"])
+def test_the_command_line_stops_a_bad_setting_before_any_cell(setting, tmp_path, capsys):
+    from benchmarks.cli import main
+
+    assert main(["run", "--task", "pose", "--size", "smoke", "--set", setting, "--results", str(tmp_path)]) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith(f"error: --set {setting}: option '{setting.split('.')[1].split('=')[0]}' must be")
+    assert not list(tmp_path.rglob("*.json"))
+
+
+def test_none_reaches_the_task_as_a_value_from_the_command_line(data_env, tmp_path):
+    from benchmarks.cli import main
+
+    args = ["run", "--task", "pose", "--method", "mean_position", "--size", "smoke", "--set", "pose.pretrain=none",
+            "--results", str(tmp_path / "results")]
+    assert main(args) == 0
+    record = json.loads(next((tmp_path / "results").rglob("*.json")).read_text())
+    assert record["options"]["pretrain"] == "none" and record["status"] == "ok"

@@ -1,0 +1,107 @@
+"""The model: DeepLabCut's ResNet + deconvolution network, trained on the training frames.
+
+Initial weights (option ``pretrain``): ``imagenet``: ImageNet weights given by the ``weights``
+option or found in the torch hub cache (never downloaded); ``synthetic``: pre-training on the
+synthetic set that ``load`` adds to real target frames (size full or option ``project``), then
+fine-tuning on the real frames; ``none``: random initialisation; ``auto`` (the default): the
+first of these that is available. The record's details say which was used. Pre-trained against
+from scratch is a comparison of two runs (``--set pose.pretrain=synthetic`` and ``=none``), not
+a second network trained inside this one.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from benchmarks.context import RunContext
+from tasks.pose.data import PoseData
+from tasks.pose.network import PoseNet, imagenet_weights
+from tasks.pose.prediction import PosePrediction
+from tasks.pose.training import predict, train
+
+
+def dlc(data: PoseData, ctx: RunContext) -> PosePrediction:
+    """Train on ``data.train`` frames for ``ctx.budget`` and predict every frame; see the module
+    docstring for the initial weights."""
+    budget = ctx.budget
+    requested = ctx.options["pretrain"]
+    choice, weights = choose_initialisation(requested, ctx.options["weights"], budget.backbone, data.pretrain is not None)
+    with ctx.torch_seeded():  # seeded initialisation and a thread limit, without touching the caller's state
+        started = time.perf_counter()
+        net = _fit(data, ctx, choice, weights)
+        fit_seconds = time.perf_counter() - started
+        points, scores = predict(net, data.frames, budget.input_scale, ctx.device)
+    details: dict[str, Any] = {
+        "backbone": budget.backbone,
+        "weights": _describe(choice, requested, weights, data, budget.pretrain_iterations),
+        "iterations": budget.iterations,
+        "batch_size": budget.batch_size,
+        "input_scale": budget.input_scale,
+        "fit_seconds": round(fit_seconds, 2),
+    }
+    return PosePrediction(points=points, scores=scores, details=details)
+
+
+def choose_initialisation(
+    pretrain: str, weights: str | Path | None, backbone: str, has_synthetic: bool
+) -> tuple[str, Path | None]:
+    """(imagenet | synthetic | none, the ImageNet checkpoint when used) for option ``pretrain``.
+
+    Raises when an explicit choice cannot be honoured (no weights found, no synthetic set).
+    """
+    if weights is not None:
+        path = Path(weights).expanduser()
+        if not path.is_file():
+            raise FileNotFoundError(f"option 'weights': no file at {path}")
+    else:
+        path = imagenet_weights(backbone)
+    if pretrain == "imagenet" and path is None:
+        raise ValueError(f"pretrain='imagenet' but no {backbone} checkpoint in the torch cache; pass weights=PATH")
+    if pretrain == "synthetic" and not has_synthetic:
+        raise ValueError("pretrain='synthetic' needs real target frames (size full or option project) "
+                         "and pretrain_iterations > 0")
+    if pretrain == "auto":
+        pretrain = "imagenet" if path is not None else ("synthetic" if has_synthetic else "none")
+    return pretrain, (path if pretrain == "imagenet" else None)
+
+
+def _fit(data: PoseData, ctx: RunContext, choice: str, weights: Path | None) -> PoseNet:
+    budget, device = ctx.budget, ctx.device
+    net = PoseNet(budget.backbone, len(data.frames.bodyparts), weights=weights).to(device)
+    settings = dict(batch_size=budget.batch_size, crop=budget.crop, input_scale=budget.input_scale,
+                    learning_rate=budget.learning_rate, radius=budget.radius, device=device, track=ctx.track)
+    if choice == "synthetic":
+        source = PoseNet(budget.backbone, len(data.pretrain.bodyparts)).to(device)
+        train(source, data.pretrain, np.arange(len(data.pretrain)), iterations=budget.pretrain_iterations,
+              seed=ctx.seed + 1, description="pre-training on synthetic frames", **settings)
+        transfer(source, net, data.pretrain.bodyparts, data.frames.bodyparts)
+    train(net, data.frames, data.train, iterations=budget.iterations, seed=ctx.seed, description="training", **settings)
+    return net
+
+
+def transfer(source: PoseNet, target: PoseNet, source_parts: tuple[str, ...], target_parts: tuple[str, ...]) -> None:
+    """Copy the backbone, and the head channels of body parts both sets name alike (others stay fresh)."""
+    target.body.load_state_dict(source.body.state_dict())
+    with torch.no_grad():
+        for k, part in enumerate(target_parts):
+            if part in source_parts:
+                j = source_parts.index(part)
+                target.score.weight[:, k] = source.score.weight[:, j]
+                target.score.bias[k] = source.score.bias[j]
+                target.locref.weight[:, 2 * k : 2 * k + 2] = source.locref.weight[:, 2 * j : 2 * j + 2]
+                target.locref.bias[2 * k : 2 * k + 2] = source.locref.bias[2 * j : 2 * j + 2]
+
+
+def _describe(choice: str, requested: str, weights: Path | None, data: PoseData, pretrain_iterations: int) -> str:
+    if choice == "imagenet":
+        return f"ImageNet ({weights})"
+    if choice == "synthetic":
+        return f"synthetic pre-training: {pretrain_iterations} iterations on {len(data.pretrain)} frames"
+    if requested == "none":
+        return "random initialisation (option pretrain=none)"
+    return "random initialisation (no ImageNet weights in the torch cache, no synthetic pre-training set)"
