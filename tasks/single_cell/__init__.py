@@ -5,10 +5,27 @@ Light to import: everything heavy (scanpy, openTSNE, umap) is named by ``"module
 
 from pathlib import Path
 
+from benchmarks.data import Dataset, read_registry
 from benchmarks.task import Direction, Method, MethodKind, Metric, Option, Task
-from tasks.single_cell.datasets import SC_MIXOLOGY
+from tasks.single_cell.sizes import BUDGETS, DESCRIPTIONS
 
 _M = "tasks.single_cell"
+_MIXOLOGY_COMMIT = "7d00ffb0bd043467f365a9358d7312f294f13c9f"
+
+#: Tian et al. 2019 cell-line mixtures (CEL-seq2): each cell's type (its cell line) is known from SNPs (demuxlet).
+#: The mirror keeps the files in ``single_cell/sc_mixology/``; upstream they are in ``data/csv/`` of the repository.
+SC_MIXOLOGY = Dataset(
+    name="sc_mixology",
+    mirror="single_cell/sc_mixology",
+    base_url=f"https://raw.githubusercontent.com/LuyiTian/sc_mixology/{_MIXOLOGY_COMMIT}/data/csv/",
+    files=read_registry(Path(__file__).with_name("files") / "sc_mixology.txt"),
+    licence="MIT (LuyiTian/sc_mixology)",
+    citation=(
+        "Tian L, Dong X, Freytag S, et al. Benchmarking single cell RNA-sequencing analysis pipelines using "
+        "mixture control experiments. Nature Methods 16:479-487 (2019). GEO GSE118767."
+    ),
+    description="CEL-seq2 UMI counts of lung-cancer cell lines: 3 lines (274 cells) and 5 lines (plate 1, ~300 cells)",
+)
 
 TASK = Task(
     name="single_cell",
@@ -28,11 +45,8 @@ TASK = Task(
         Metric("trustworthiness", Direction.HIGHER, "fraction",
                "Venna & Kaski trustworthiness with 15 neighbours (scikit-learn), on up to 5,000 cells"),
     ),
-    sizes={
-        "smoke": "2,000 synthetic Splat-like cells (16 types), seconds",
-        "default": "scanpy's pbmc68k_reduced: 700 real PBMCs, 10 labelled types, no download",
-        "full": "100,000 synthetic cells (set n_cells up to 1,000,000); the paper's large-data recipe above 50,000",
-    },
+    sizes=DESCRIPTIONS,
+    budgets=BUDGETS,
     methods=(
         Method("pca", MethodKind.CONTROL, f"{_M}.methods:control_pca", "PC1 and PC2 of the 50-D PCA space"),
         Method("scanpy_tsne", MethodKind.BASELINE, f"{_M}.methods:baseline_scanpy_tsne",
@@ -43,11 +57,12 @@ TASK = Task(
                "umap-learn defaults (15 neighbours, min_dist 0.1)"),
     ),
     load=f"{_M}.data:load",
-    evaluate=f"{_M}.evaluate:evaluate",
+    evaluate=f"{_M}.metrics:evaluate",
     figure=f"{_M}.figure:figure",
     options=(
         Option("source", str, "auto",
-               "auto | pbmc68k | mixology | synthetic (auto: synthetic for smoke and full, pbmc68k for default)"),
+               "where the cells come from (auto: synthetic for smoke and full, pbmc68k for default)",
+               choices=("auto", "pbmc68k", "mixology", "synthetic")),
         Option("data_path", Path, None,
                "your data: an AnnData .h5ad, a 10x Genomics .h5, or <name>.count.csv[.gz] (sc_mixology layout)"),
         Option("label_column", str, None,
@@ -55,15 +70,22 @@ TASK = Task(
         Option("counts_layer", str, None, "AnnData layer holding raw counts (default: .X)"),
         Option("labels_csv", Path, None,
                "for a 10x .h5: CSV with cell barcodes in the first column and label_column"),
-        Option("n_cells", int, None, "number of synthetic cells (default: 2,000 smoke, 20,000 default, 100,000 full)"),
+        Option("n_cells", int, None, "number of synthetic cells (the size's: 2,000 smoke, 20,000 default, "
+               "100,000 full; at least 31: trustworthiness uses 15 neighbours, "
+               "scanpy's t-SNE perplexity 30)", minimum=31, budget=True),
         Option("n_genes", int, 1000,
-               "genes kept by the paper's gene selection before PCA (count data; pbmc68k has its 765 genes)"),
+               "genes kept by the paper's gene selection before PCA (count data; pbmc68k has its 765 genes; "
+               "at least 2: a 2-D map needs 2 principal components)", minimum=2),
         Option("mixology_experiment", str, "sc_celseq2_5cl_p1",
-               "sc_mixology data set: sc_celseq2_5cl_p1 (5 cell lines) or sc_celseq2 (3 cell lines)"),
-        Option("n_jobs", int, 1, "threads for t-SNE (baseline and model alike); UMAP runs single-threaded"),
-        Option("large_n", int, 50_000, "above this many cells the model uses the paper's downsample-then-place recipe"),
+               "sc_mixology data set: sc_celseq2_5cl_p1 (5 cell lines) or sc_celseq2 (3 cell lines)",
+               choices=("sc_celseq2_5cl_p1", "sc_celseq2")),
+        Option("n_jobs", int, 1, "threads for t-SNE (baseline and model alike); UMAP runs single-threaded. An "
+               "option, not the cell's share of cores: openTSNE's layout changes with its thread count", minimum=1),
+        Option("large_n", int, 50_000, "above this many cells the model uses the paper's downsample-then-place recipe",
+               minimum=1),
         Option("late_exaggeration", float, None,
-               "exaggeration after the early phase in the large-data recipe (default: 4 from 1,000,000 cells, else 1)"),
+               "exaggeration after the early phase in the large-data recipe (default: 4 from 1,000,000 cells, else 1)",
+               minimum=0, exclusive_minimum=True),
     ),
     datasets=(SC_MIXOLOGY,),
 )

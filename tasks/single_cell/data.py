@@ -3,22 +3,21 @@ reduced to the 50-D PCA space that the metrics use as the high-dimensional refer
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tasks.single_cell import preprocess, readers
 
-SOURCES = ("auto", "pbmc68k", "mixology", "synthetic")
-#: what ``source=auto`` means for each size
-AUTO_SOURCE = {"smoke": "synthetic", "default": "pbmc68k", "full": "synthetic"}
-#: synthetic cells per size when ``n_cells`` is not set
-SYNTHETIC_CELLS = {"smoke": 2_000, "default": 20_000, "full": 100_000}
-MIXOLOGY_EXPERIMENTS = ("sc_celseq2_5cl_p1", "sc_celseq2")
+if TYPE_CHECKING:
+    from benchmarks.context import RunContext
+
 N_PCS = 50
+#: from this many synthetic cells (ten blocks of the simulator) the simulation reports its progress
+PROGRESS_FROM = 100_000
 
 
 @dataclass(frozen=True)
@@ -83,60 +82,60 @@ def from_counts(counts: readers.Counts, n_genes: int, **info: Any) -> SingleCell
 def load_mixology(experiment: str, n_genes: int, label_column: str | None = None) -> SingleCellData:
     """A cell-line mixture of Tian et al. 2019 (fetched through the mirror or the pinned URL)."""
     from benchmarks.data import fetch
-    from tasks.single_cell.datasets import SC_MIXOLOGY
+    from tasks.single_cell import SC_MIXOLOGY
 
-    if experiment not in MIXOLOGY_EXPERIMENTS:
-        raise ValueError(f"mixology_experiment must be one of {MIXOLOGY_EXPERIMENTS}, got {experiment!r}")
     folder = fetch(SC_MIXOLOGY)
     column = label_column or "cell_line_demuxlet"
     counts = readers.read_mixology_csv(folder / f"{experiment}.count.csv.gz", column)
     return from_counts(counts, n_genes, label_column=column, experiment=experiment)
 
 
-def load_synthetic(n_cells: int, seed: int, n_genes: int = 1_000) -> SingleCellData:
-    """Splat-like counts (16 types in 4 families, some rare), preprocessed like real counts."""
+def load_synthetic(n_cells: int, seed: int, n_genes: int = 1_000, track: Callable[..., Any] | None = None
+                   ) -> SingleCellData:
+    """Splat-like counts (16 types in 4 families, some rare), preprocessed like real counts.
+
+    ``track(iterable, description, total=None)`` (e.g. ``ctx.track``) reports the simulation's progress."""
     from tasks.single_cell.splat import SplatParams, simulate
 
     params = SplatParams()
-    simulated = simulate(n_cells, seed, params, progress=n_cells >= 100_000)
+    simulated = simulate(n_cells, seed, params, track=track)
     counts = readers.Counts(simulated.counts, np.asarray(simulated.type_names)[simulated.labels],
                             np.arange(n_cells).astype(str), f"Splat-like synthetic counts, {n_cells:,} cells")
     return from_counts(counts, n_genes, n_cells=n_cells, n_types=params.n_types)
 
 
 def load_user_file(path: Path | str, options: Mapping[str, Any]) -> SingleCellData:
-    """A user's ``.h5ad``, 10x ``.h5`` or ``<name>.count.csv[.gz]`` (sc_mixology layout) file."""
+    """A user's ``.h5ad``, 10x ``.h5`` or ``<name>.count.csv[.gz]`` (sc_mixology layout) file.
+
+    ``options``: the task's checked options (``label_column``, ``counts_layer``, ``labels_csv``, ``n_genes``)."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file (option data_path)")
-    label_column = options.get("label_column")
+    label_column = options["label_column"]
     name = path.name.lower()
     if name.endswith(".h5ad"):
-        counts = readers.read_h5ad(path, label_column, options.get("counts_layer"))
+        counts = readers.read_h5ad(path, label_column, options["counts_layer"])
     elif name.endswith(".h5"):
-        counts = readers.read_10x_h5(path, options.get("labels_csv"), label_column)
+        counts = readers.read_10x_h5(path, options["labels_csv"], label_column)
     elif ".count.csv" in name:
         counts = readers.read_mixology_csv(path, label_column or "cell_line_demuxlet")
     else:
         raise ValueError(f"{path}: unsupported format; expected an AnnData .h5ad, a 10x Genomics .h5 or a "
                          "<name>.count.csv[.gz] with <name>.metadata.csv[.gz] beside it")
-    return from_counts(counts, int(options.get("n_genes") or 1_000), label_column=label_column, path=str(path))
+    return from_counts(counts, options["n_genes"], label_column=label_column, path=str(path))
 
 
-def load(size: str, seed: int, options: Mapping[str, Any]) -> SingleCellData:
-    """The task's ``load``: the data set of ``size`` (see :data:`AUTO_SOURCE`), or the user's file."""
-    if size not in AUTO_SOURCE:
-        raise ValueError(f"unknown size {size!r}; expected one of {sorted(AUTO_SOURCE)}")
-    if options.get("data_path"):
+def load(size: str, seed: int, ctx: RunContext) -> SingleCellData:
+    """The task's ``load``: the user's file (option ``data_path``), or the option ``source``, where ``auto``
+    is the size's (``ctx.budget.auto_source``); synthetic data have ``ctx.budget.n_cells`` cells simulated
+    from ``seed``."""
+    options = ctx.options
+    if options["data_path"] is not None:
         return load_user_file(options["data_path"], options)
-    source = options.get("source") or "auto"
-    if source not in SOURCES:
-        raise ValueError(f"option source must be one of {SOURCES}, got {source!r}")
-    source = AUTO_SOURCE[size] if source == "auto" else source
+    source = ctx.budget.auto_source if options["source"] == "auto" else options["source"]
     if source == "pbmc68k":
-        return load_pbmc68k(options.get("label_column"))
+        return load_pbmc68k(options["label_column"])
     if source == "mixology":
-        return load_mixology(options.get("mixology_experiment") or MIXOLOGY_EXPERIMENTS[0],
-                             int(options.get("n_genes") or 1_000), options.get("label_column"))
-    n_cells = options.get("n_cells") or SYNTHETIC_CELLS[size]
-    return load_synthetic(int(n_cells), seed, int(options.get("n_genes") or 1_000))
+        return load_mixology(options["mixology_experiment"], options["n_genes"], options["label_column"])
+    n_cells = ctx.budget.n_cells
+    return load_synthetic(n_cells, seed, options["n_genes"], track=ctx.track if n_cells >= PROGRESS_FROM else None)

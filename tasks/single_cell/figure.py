@@ -7,17 +7,14 @@ from pathlib import Path
 import numpy as np
 
 from tasks.single_cell.data import SingleCellData
-from tasks.single_cell.evaluate import check_embedding, evaluate
+from tasks.single_cell.metrics import check_embedding, evaluate
 
 MAX_LEGEND = 20
 
 
 def figure(data: SingleCellData, output: np.ndarray, path: Path) -> None:
     """Write a PNG scatter plot of the embedding ``output`` (n_cells, 2) to ``path``."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # the backend is the runner's choice
 
     Z = check_embedding(data, output)
     scores = evaluate(data, output).metrics

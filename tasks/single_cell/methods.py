@@ -2,18 +2,23 @@
 
 control: PC1-2. baseline: ``sc.tl.tsne`` with scanpy's defaults (what most users run). model: the
 Kobak & Berens (2019) recipe with openTSNE's FFT-accelerated t-SNE. umap: umap-learn with its defaults.
-None of these uses torch, so ``device`` is accepted and ignored: they run on CPU.
+Each is ``fn(data, ctx)``; none uses torch, so they run on CPU whatever ``ctx.device`` says.
+
+Threads: both t-SNEs use the option ``n_jobs`` (default 1), not the cell's share ``ctx.threads``, because
+openTSNE's layout depends on its thread count (Annoy builds a different neighbour index with more threads):
+the output must follow from the recorded options, not from the machine or ``--jobs``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from tasks.single_cell.data import SingleCellData
+
+if TYPE_CHECKING:
+    from benchmarks.context import RunContext
 
 #: the paper's recipe: perplexity 30 combined with n/100, PCA init, learning rate n/12 ...
 BASE_PERPLEXITY = 30.0
@@ -31,31 +36,25 @@ EXAGGERATE_FROM = 1_000_000
 FFT_FROM = 10_000
 
 
-def _threads(options: Mapping[str, Any]) -> int:
-    return int(options.get("n_jobs") or 1)
-
-
-def control_pca(data: SingleCellData, *, device: Any = None, seed: int = 0,
-                options: Mapping[str, Any] | None = None) -> np.ndarray:
+def control_pca(data: SingleCellData, ctx: RunContext) -> np.ndarray:
     """The first two principal components: the trivial embedding every other method should beat on KNN."""
     return np.array(data.pcs[:, :2], dtype=np.float32)
 
 
-def baseline_scanpy_tsne(data: SingleCellData, *, device: Any = None, seed: int = 0,
-                         options: Mapping[str, Any] | None = None) -> np.ndarray:
+def baseline_scanpy_tsne(data: SingleCellData, ctx: RunContext) -> np.ndarray:
     """``sc.tl.tsne`` with scanpy's defaults: scikit-learn Barnes-Hut t-SNE, perplexity 30, early exaggeration
-    12, learning rate 1000, 1000 iterations, sklearn's PCA initialisation, on the 50 PCs."""
+    12, learning rate 1000, 1000 iterations, sklearn's PCA initialisation, on the 50 PCs; seeded by ``ctx.seed``."""
     import anndata
     import pandas as pd
     import scanpy as sc
 
     adata = anndata.AnnData(obs=pd.DataFrame(index=np.arange(data.n_cells).astype(str)))
     adata.obsm["X_pca"] = np.array(data.pcs)
-    n_jobs = _threads(options or {})
+    n_jobs = ctx.options["n_jobs"]
     # scikit-learn's gradient uses every core through OpenMP whatever n_jobs says; on a busy machine that
     # oversubscription makes it several times slower, so hold it to the same threads as the model
-    with threadpool_limits(n_jobs):
-        sc.tl.tsne(adata, use_rep="X_pca", random_state=seed, n_jobs=n_jobs)
+    with ctx.thread_limit(n_jobs):
+        sc.tl.tsne(adata, use_rep="X_pca", random_state=ctx.seed, n_jobs=n_jobs)
     return np.asarray(adata.obsm["X_tsne"], dtype=np.float32)
 
 
@@ -84,12 +83,6 @@ def _affinities(pcs: np.ndarray, perplexities: tuple[float, ...], seed: int, n_j
 
 def _optimise(pcs: np.ndarray, init: np.ndarray, perplexities: tuple[float, ...], seed: int, n_jobs: int,
               late_exaggeration: float = 1.0) -> np.ndarray:
-    with threadpool_limits(n_jobs):
-        return _optimise_unlimited(pcs, init, perplexities, seed, n_jobs, late_exaggeration)
-
-
-def _optimise_unlimited(pcs: np.ndarray, init: np.ndarray, perplexities: tuple[float, ...], seed: int,
-                        n_jobs: int, late_exaggeration: float) -> np.ndarray:
     from openTSNE import TSNEEmbedding
 
     rate = learning_rate(len(pcs))
@@ -129,6 +122,7 @@ def kobak_berens_tsne(pcs: np.ndarray, seed: int, n_jobs: int = 1, large_n: int 
     placed at the median position of its 10 nearest subsampled cells in PCA space, and that layout (rescaled
     to std 1e-4) initialises t-SNE of all cells with perplexity 30, learning rate n/12 and, after the
     early-exaggeration phase, ``late_exaggeration`` (default: the paper's 4 from 10^6 cells, else 1).
+    ``n_jobs``: openTSNE's threads; the caller limits BLAS and OpenMP (``ctx.thread_limit``).
     """
     n = len(pcs)
     if n <= large_n:
@@ -144,21 +138,20 @@ def kobak_berens_tsne(pcs: np.ndarray, seed: int, n_jobs: int = 1, large_n: int 
     return _optimise(pcs, init, (BASE_PERPLEXITY,), seed, n_jobs, late_exaggeration).astype(np.float32)
 
 
-def model_opentsne(data: SingleCellData, *, device: Any = None, seed: int = 0,
-                   options: Mapping[str, Any] | None = None) -> np.ndarray:
-    """The paper's recipe (:func:`kobak_berens_tsne`) with openTSNE."""
-    options = options or {}
-    exaggeration = options.get("late_exaggeration")
-    return kobak_berens_tsne(np.array(data.pcs), seed, _threads(options), int(options.get("large_n") or LARGE_N),
-                             late_exaggeration=None if exaggeration is None else float(exaggeration))
+def model_opentsne(data: SingleCellData, ctx: RunContext) -> np.ndarray:
+    """The paper's recipe (:func:`kobak_berens_tsne`) with openTSNE, seeded by ``ctx.seed``, with the options
+    ``n_jobs``, ``large_n`` and ``late_exaggeration``."""
+    options = ctx.options
+    with ctx.thread_limit(options["n_jobs"]):
+        return kobak_berens_tsne(np.array(data.pcs), ctx.seed, options["n_jobs"], options["large_n"],
+                                 late_exaggeration=options["late_exaggeration"])
 
 
-def umap_default(data: SingleCellData, *, device: Any = None, seed: int = 0,
-                 options: Mapping[str, Any] | None = None) -> np.ndarray:
+def umap_default(data: SingleCellData, ctx: RunContext) -> np.ndarray:
     """umap-learn with its defaults (15 neighbours, min_dist 0.1, spectral initialisation) on the 50 PCs.
-    Seeded, so umap-learn runs single-threaded (its price for reproducibility)."""
+    Seeded by ``ctx.seed``, so umap-learn runs single-threaded (its price for reproducibility)."""
     import umap
 
-    reducer = umap.UMAP(n_neighbors=15, min_dist=0.1, random_state=seed, n_jobs=1)
-    with threadpool_limits(1):
+    reducer = umap.UMAP(n_neighbors=15, min_dist=0.1, random_state=ctx.seed, n_jobs=1)
+    with ctx.thread_limit(1):
         return np.asarray(reducer.fit_transform(np.array(data.pcs)), dtype=np.float32)

@@ -1,4 +1,5 @@
-"""Embedding quality as in Kobak & Berens (2019), plus trustworthiness (Open Problems).
+"""The task's ``evaluate`` and its metrics: embedding quality as in Kobak & Berens (2019), plus
+trustworthiness (Open Problems).
 
 All metrics compare the high-dimensional reference ``X`` (n_cells, 50 PCs) with a 2-D embedding ``Z``
 (n_cells, 2). Pure functions; random subsamples use a fixed seed so that the same inputs give the same score.
@@ -6,10 +7,25 @@ All metrics compare the high-dimensional reference ``X`` (n_cells, 50 PCs) with 
 
 from __future__ import annotations
 
+import math
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+from benchmarks.task import Direction, Evaluation, Items
+
+if TYPE_CHECKING:
+    from tasks.single_cell.data import SingleCellData
 
 #: subsample seed, fixed so that every method is scored on the same cells (the paper uses 42 for CPD)
 METRIC_SEED = 42
+#: what ``evaluate`` uses: neighbours and query cells of KNN, cells of CPD, neighbours and cells of trustworthiness
+KNN_K = 10
+KNN_QUERIES = 10_000
+CPD_CELLS = 1_000
+TRUST_K = 15
+TRUST_CELLS = 5_000
+METRIC_NAMES = ("knn", "knc", "cpd", "trustworthiness")
 
 
 def nearest_neighbours(data: np.ndarray, k: int, queries: np.ndarray | None = None) -> np.ndarray:
@@ -45,16 +61,26 @@ def query_cells(n: int, n_queries: int | None) -> np.ndarray:
     return np.sort(np.random.default_rng(METRIC_SEED).choice(n, size=n_queries, replace=False))
 
 
+def knn_per_cell(X: np.ndarray, Z: np.ndarray, k: int = 10, n_queries: int | None = 10_000) -> np.ndarray:
+    """Per query cell, the fraction of its ``k`` nearest neighbours in X that are among its k nearest in Z.
+
+    The query cells are all cells when n <= ``n_queries``, else a fixed random subsample of ``n_queries``
+    cells (:func:`query_cells`, sorted), whose neighbours are still searched among all cells (exact).
+    Returns (n_queries,) floats in [0, 1], in the order of :func:`query_cells`.
+    """
+    X, Z = _check_pair(X, Z)
+    queries = query_cells(len(X), n_queries)
+    return neighbour_overlap(nearest_neighbours(X, k, queries), nearest_neighbours(Z, k, queries))
+
+
 def knn(X: np.ndarray, Z: np.ndarray, k: int = 10, n_queries: int | None = 10_000) -> float:
     """KNN: mean fraction of each cell's ``k`` nearest neighbours in X that are among its k nearest in Z.
 
     Averaged over all cells (the paper's definition) when n <= ``n_queries``, else over a fixed random
-    subsample of ``n_queries`` query cells whose neighbours are still searched among all cells (exact).
-    Chance level for a random embedding: k / (n - 1). Unitless, in [0, 1].
+    subsample of ``n_queries`` query cells (:func:`knn_per_cell`). Chance level for a random embedding:
+    k / (n - 1). Unitless, in [0, 1].
     """
-    X, Z = _check_pair(X, Z)
-    queries = query_cells(len(X), n_queries)
-    return float(neighbour_overlap(nearest_neighbours(X, k, queries), nearest_neighbours(Z, k, queries)).mean())
+    return float(knn_per_cell(X, Z, k, n_queries).mean())
 
 
 def class_means(data: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -117,3 +143,58 @@ def _check_pair(X: np.ndarray, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if X.ndim != 2 or Z.ndim != 2 or len(X) != len(Z):
         raise ValueError(f"X and Z must be (n, d) arrays with the same n, got shapes {X.shape} and {Z.shape}")
     return X, Z
+
+
+def check_embedding(data: SingleCellData, output: np.ndarray) -> np.ndarray:
+    """``output`` as a float array (n_cells, 2); ``ValueError`` if its shape does not fit ``data``."""
+    embedding = np.asarray(output, dtype=np.float64)
+    if embedding.shape != (data.n_cells, 2):
+        raise ValueError(f"an embedding must have shape ({data.n_cells}, 2), got {embedding.shape}")
+    return embedding
+
+
+def evaluate(data: SingleCellData, output: np.ndarray) -> Evaluation:
+    """KNN, KNC, CPD (Kobak & Berens 2019) and trustworthiness of the embedding ``output`` (n_cells, 2).
+
+    The items are the KNN of each query cell (the same cells for every method on the same data), for the
+    runner's paired tests; NaN for every cell when the embedding has non-finite coordinates.
+    """
+    Z = check_embedding(data, output)
+    X = np.asarray(data.pcs)
+    n = data.n_cells
+    n_queries = len(query_cells(n, KNN_QUERIES))
+    item_text = (f"query cell (of {n_queries}): share of its {KNN_K} nearest neighbours in the {X.shape[1]}-D PCA "
+                 f"space kept among its {KNN_K} nearest in 2-D")
+    if not np.all(np.isfinite(Z)):
+        why = "the embedding has NaN or infinite coordinates (the optimisation diverged)"
+        return Evaluation(metrics={name: math.nan for name in METRIC_NAMES}, notes=dict.fromkeys(METRIC_NAMES, why),
+                          items=Items(np.full(n_queries, np.nan), Direction.HIGHER, item_text))
+    notes = {
+        "knn": (f"k={KNN_K}, exact, over all {n} cells" if n <= KNN_QUERIES else
+                f"k={KNN_K}, exact, {KNN_QUERIES} random query cells (seed {METRIC_SEED}) against all {n}"),
+        "cpd": f"Spearman, pairwise distances of {min(n, CPD_CELLS)} random cells (seed {METRIC_SEED})",
+        "trustworthiness": f"k={TRUST_K}, scikit-learn, on {min(n, TRUST_CELLS)} random cells"
+                           f" (seed {METRIC_SEED})",
+    }
+    per_cell = knn_per_cell(X, Z, KNN_K, KNN_QUERIES)
+    values = {
+        "knn": float(per_cell.mean()),
+        "cpd": cpd(X, Z, CPD_CELLS),
+        "trustworthiness": trustworthiness(X, Z, TRUST_K, TRUST_CELLS),
+    }
+    n_types = len(data.label_names)
+    if data.labels is None:
+        values["knc"], notes["knc"] = math.nan, "the data have no cell-type labels"
+    elif n_types < 3:
+        values["knc"], notes["knc"] = math.nan, f"KNC needs at least 3 cell types, the data have {n_types}"
+    else:
+        k = knc_k(n_types)
+        values["knc"] = knc(X, Z, data.labels, k)
+        notes["knc"] = f"k={k} nearest of {n_types} cell-type means"
+    chance = {"knn": KNN_K / (n - 1), "trustworthiness": 0.5, "cpd": 0.0}
+    if "knc" in notes and not math.isnan(values["knc"]):
+        chance["knc"] = knc_k(n_types) / (n_types - 1)
+    details = {"n_cells": n, "n_pcs": int(X.shape[1]), "n_types": n_types, "source": data.source,
+               "chance": chance, "data": dict(data.info)}
+    return Evaluation(metrics={name: values[name] for name in METRIC_NAMES}, notes=notes, details=details,
+                      items=Items(per_cell, Direction.HIGHER, item_text))

@@ -12,7 +12,9 @@ Cells are drawn in blocks, each from its own child of the seed, so memory stays 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -102,13 +104,14 @@ def _simulate_chunk(params: SplatParams, proportions: np.ndarray, bcv_gene: np.n
     return sp.csr_matrix(counts)
 
 
-def simulate(n_cells: int, seed: int, params: SplatParams | None = None, progress: bool = False) -> SplatData:
-    """Simulate ``n_cells`` cells, deterministic in ``seed``.
+def simulate(n_cells: int, seed: int, params: SplatParams | None = None,
+             track: Callable[..., Any] | None = None) -> SplatData:
+    """Simulate ``n_cells`` (>= 1) cells, deterministic in ``seed``.
 
-    Cost: about 2 x n_cells x n_genes random draws (~2 s per 10^4 cells at 2,000 genes on one core).
+    ``track(iterable, description, total=None)`` (the run context's ``ctx.track``), when given, reports
+    progress over the blocks of cells. Cost: about 2 x n_cells x n_genes random draws (~2 s per 10^4 cells at
+    2,000 genes on one core).
     """
-    if n_cells < 1:
-        raise ValueError(f"n_cells must be positive, got {n_cells}")
     params = params or SplatParams()
     root = np.random.SeedSequence([seed, 0x5C])
     profile_seed, label_seed, bcv_seed, cells_seed = root.spawn(4)
@@ -122,12 +125,10 @@ def simulate(n_cells: int, seed: int, params: SplatParams | None = None, progres
     starts = range(0, n_cells, block)
     streams = cells_seed.spawn(len(starts))
     pieces = []
-    iterator = list(zip(starts, streams))
-    if progress:
-        from rich.progress import track
-
-        iterator = track(iterator, description=f"simulating {n_cells:,} cells")
-    for start, stream in iterator:
+    blocks = list(zip(starts, streams))
+    if track is not None:
+        blocks = track(blocks, f"simulating {n_cells:,} cells", total=len(blocks))
+    for start, stream in blocks:
         stop = min(start + block, n_cells)
         pieces.append(_simulate_chunk(params, proportions, bcv_gene, labels[start:stop],
                                       np.random.default_rng(stream)))

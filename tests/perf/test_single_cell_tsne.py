@@ -16,11 +16,18 @@ OPTIONS = {"n_jobs": 1}
 TARGET_SPEED_UP = 1.5
 
 
+def _context(method: str | None = None):
+    from benchmarks.context import make_context
+    from tasks.single_cell import TASK
+
+    return make_context(TASK, SIZE, 0, OPTIONS, method=method)
+
+
 @pytest.fixture(scope="module")
 def data():
     from tasks.single_cell.data import load
 
-    return load(SIZE, 0, OPTIONS)
+    return load(SIZE, 0, _context())
 
 
 def test_model_against_baseline_time_and_knn(benchmark, data):
@@ -28,11 +35,10 @@ def test_model_against_baseline_time_and_knn(benchmark, data):
     from tasks.single_cell.metrics import knn
 
     started = time.process_time()
-    model = benchmark.pedantic(model_opentsne, args=(data,), kwargs={"seed": 0, "options": OPTIONS},
-                               rounds=1, iterations=1)
+    model = benchmark.pedantic(model_opentsne, args=(data, _context("opentsne_kb")), rounds=1, iterations=1)
     model_seconds = time.process_time() - started
     started = time.process_time()
-    baseline = baseline_scanpy_tsne(data, seed=0, options=OPTIONS)
+    baseline = baseline_scanpy_tsne(data, _context("scanpy_tsne"))
     baseline_seconds = time.process_time() - started
     scores = {"model": knn(data.pcs, model), "baseline": knn(data.pcs, baseline)}
     speed_up = baseline_seconds / model_seconds

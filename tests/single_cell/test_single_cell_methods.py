@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from tasks.single_cell import methods
+from benchmarks.context import make_context
+from tasks.single_cell import TASK, methods
 from tasks.single_cell.data import load
 from tasks.single_cell.metrics import knn
 
@@ -29,8 +30,17 @@ def test_cells_are_placed_at_the_median_of_their_nearest_reference_cells():
 
 
 def test_large_data_recipe_runs_and_keeps_neighbours():
-    data = load("smoke", 0, {"n_cells": 2500})
+    data = load("smoke", 0, make_context(TASK, "smoke", 0, {"n_cells": 2500}))
     pcs = np.array(data.pcs)
     embedding = methods.kobak_berens_tsne(pcs, seed=0, large_n=1_000, subsample=800)
     assert embedding.shape == (2500, 2) and np.all(np.isfinite(embedding))
     assert knn(pcs, embedding) > knn(pcs, pcs[:, :2]) + 0.1
+
+
+def test_model_reads_its_options_and_seed_from_the_context():
+    data = load("smoke", 0, make_context(TASK, "smoke", 0, {"n_cells": 300}))
+    ctx = make_context(TASK, "smoke", 3, {"n_cells": 300, "large_n": 200}, method="opentsne_kb")
+    embedding = methods.model_opentsne(data, ctx)
+    # large_n=200 < 300 cells: the large-data recipe, with the context's seed
+    expected = methods.kobak_berens_tsne(np.array(data.pcs), seed=3, large_n=200)
+    np.testing.assert_array_equal(embedding, expected)

@@ -111,7 +111,7 @@ def test_mixology_layout_needs_both_files(tmp_path):
 
 def test_real_mixology_files_hold_five_cell_lines(single_cell_mirror):
     from benchmarks.data import fetch
-    from tasks.single_cell.datasets import SC_MIXOLOGY
+    from tasks.single_cell import SC_MIXOLOGY
 
     folder = fetch(SC_MIXOLOGY)
     counts = readers.read_mixology_csv(folder / "sc_celseq2_5cl_p1.count.csv.gz")

@@ -11,6 +11,18 @@ def test_simulation_is_deterministic_in_the_seed():
     assert (a.counts != c.counts).nnz > 0
 
 
+def test_progress_goes_through_the_given_track():
+    calls = []
+
+    def track(items, description, total=None):
+        calls.append((description, total))
+        return iter(items)
+
+    tracked, plain = simulate(12_000, seed=3, track=track), simulate(12_000, seed=3)
+    assert calls == [("simulating 12,000 cells", 2)]  # two blocks of 10,000 cells
+    assert (tracked.counts != plain.counts).nnz == 0
+
+
 def test_counts_are_integer_umi_like_with_rare_types():
     params = SplatParams()
     data = simulate(12_000, seed=0, params=params)  # two blocks of 10,000 cells
