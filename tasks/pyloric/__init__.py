@@ -2,19 +2,19 @@
 observed pyloric rhythm? Neural posterior estimation on the Prinz et al. (2004) network, as in
 Goncalves et al. (2020) and Deistler et al. (2022).
 
-Simulator modules: ``model`` (constants and names), ``simulator`` (batched numba CPU path, the
+Simulator modules: ``circuit`` (constants and names), ``simulator`` (batched numba CPU path, the
 entry point), ``kernel`` / ``kernel_libm`` (the integration, fast and reference arithmetic),
 ``noise`` (the reference's random stream), ``statistics`` (the 18 summary statistics), ``prior``
 (box prior, parameter validation), ``observation`` (x_o), ``bank`` (simulations stored on disk),
-``torch_simulator`` (the same equations in torch, for GPUs). Task modules: ``sizes``, ``data``
-(``load``), ``methods``, ``metrics`` (``evaluate``), ``figure``. Heavy imports stay in those.
+``torch_simulator`` (the same equations in torch, for GPUs). Task modules: ``sizes`` (budgets),
+``data`` (``load``), ``methods``, ``metrics`` (``evaluate``), ``figure``. Heavy imports stay in those.
 """
 
 from pathlib import Path
 
 from benchmarks.task import Direction, Method, MethodKind, Metric, Option, Task
 
-from tasks.pyloric.sizes import DESCRIPTIONS
+from tasks.pyloric.sizes import BUDGETS, DESCRIPTIONS
 
 _M = "tasks.pyloric."
 
@@ -37,6 +37,7 @@ TASK = Task(
                "largest expected-coverage error of marginal credible intervals on held-out simulations"),
     ),
     sizes=DESCRIPTIONS,
+    budgets=BUDGETS,
     methods=(
         Method("prior", MethodKind.CONTROL, _M + "methods:prior", "the 31-D box prior"),
         Method("rejection_abc", MethodKind.BASELINE, _M + "methods:rejection_abc",
@@ -51,8 +52,14 @@ TASK = Task(
     options=(
         Option("observation", Path, None,
                "CSV with your x_o: one row under the 18 statistic names, or the mirror's xo_*.csv format"),
-        Option("bank_seed", int, 0, "seed of the prior simulation bank (a fixed data set; the cell seed splits it)"),
-        Option("max_epochs", int, None, "NPE epoch cap (default: the size's)"),
-        Option("hidden_features", int, 50, "NPE spline-flow hidden units"),
+        Option("bank_seed", int, 0, "seed of the prior simulation bank (a fixed data set; the cell seed splits it)",
+               minimum=0),
+        Option("max_epochs", int, None, "NPE epoch cap (default: the size's budget)", minimum=1, budget=True),
+        Option("hidden_features", int, 50, "NPE spline-flow hidden units", minimum=1),
     ),
+    # No paired tests. Each method's posterior-predictive simulations come from its own parameter
+    # draws: simulation i of two methods shares a noise seed but no parameters, so they do not pair.
+    # The held-out observations are shared, but calibration is a property of the whole set (the rank
+    # of one truth among its samples is neither good nor bad alone), so they give no item either.
+    pairs=(),
 )

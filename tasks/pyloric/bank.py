@@ -15,15 +15,20 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tasks.pyloric import model as M
+from tasks.pyloric import circuit as M
 from tasks.pyloric import statistics as S
 from tasks.pyloric.prior import LOWER, UPPER, sample_prior
 from tasks.pyloric.simulator import Simulations
+
+if TYPE_CHECKING:
+    from benchmarks.context import RunContext
 
 DEFAULT_CHUNK_SIZE = 250  # 50 core-seconds: fine-grained resume
 _HEADER = "header.json"
@@ -130,12 +135,13 @@ def simulation_bank(
     noise_std: float = M.NOISE_STD,
     temperature: float = M.REFERENCE_TEMPERATURE,
     n_threads: int | None = None,
-    progress: bool = True,
+    ctx: RunContext | None = None,
 ) -> Bank:
     """The first n simulations from the prior for ``seed``, computed once and stored.
 
     root: folder holding banks (default ``default_root()``); chunk_size: simulations per file;
-    n_threads: cores per chunk (default all); progress: show a progress bar over chunks.
+    n_threads: cores per chunk (default: the cell's ``ctx.threads``, else all); ctx: the run
+    context of the ``load`` that needs the bank, whose ``track`` reports progress over chunks.
     """
     from tasks.pyloric.simulator import simulate
 
@@ -146,7 +152,7 @@ def simulation_bank(
     header = _read_header(folder, settings)
     sizes = [min(chunk_size, n - start) for start in range(0, n, chunk_size)]
     parts: list[dict[str, np.ndarray]] = []
-    todo = []
+    todo: list[tuple[int, int, str]] = []
     for c, size in enumerate(sizes):
         name = f"chunk_{c:05d}_{size}.npz"
         entry = header["chunks"].get(name)
@@ -160,21 +166,24 @@ def simulation_bank(
         if arrays is None:
             todo.append((c, size, name))
 
-    with _progress(progress and bool(todo), len(todo), n) as advance:
-        for c, size, name in todo:
-            theta, seeds = _chunk_draws(seed, c, chunk_size, size)
-            sims = simulate(theta, seeds, noise_std=noise_std, temperature=temperature,
-                            n_threads=n_threads)
-            arrays = {"theta": theta, "noise_seeds": seeds, "stats": sims.stats,
-                      "counts": sims.counts, "diverged": sims.diverged}
-            path = folder / name
-            tmp = folder / f".{name}.{os.getpid()}.tmp.npz"
-            np.savez(tmp, **arrays)
-            os.replace(tmp, path)
-            header["chunks"][name] = {"sha256": _sha256(path), "bytes": path.stat().st_size}
-            _write_atomic(folder / _HEADER, json.dumps(header, indent=1, sort_keys=True).encode())
-            parts[c] = arrays
-            advance()
+    chunks: Iterable[tuple[int, int, str]] = todo
+    if ctx is not None:
+        n_threads = n_threads or ctx.threads  # in a --jobs worker: its share of the cores
+        if todo:
+            chunks = ctx.track(todo, f"pyloric bank ({n} simulations)")
+    for c, size, name in chunks:
+        theta, seeds = _chunk_draws(seed, c, chunk_size, size)
+        sims = simulate(theta, seeds, noise_std=noise_std, temperature=temperature,
+                        n_threads=n_threads)
+        arrays = {"theta": theta, "noise_seeds": seeds, "stats": sims.stats,
+                  "counts": sims.counts, "diverged": sims.diverged}
+        path = folder / name
+        tmp = folder / f".{name}.{os.getpid()}.tmp.npz"
+        np.savez(tmp, **arrays)
+        os.replace(tmp, path)
+        header["chunks"][name] = {"sha256": _sha256(path), "bytes": path.stat().st_size}
+        _write_atomic(folder / _HEADER, json.dumps(header, indent=1, sort_keys=True).encode())
+        parts[c] = arrays
 
     if not parts:
         empty = {"theta": np.empty((0, M.N_PARAMETERS)), "noise_seeds": np.empty(0, np.int64),
@@ -226,25 +235,3 @@ def bank_steps(n: int, seed: int, **settings) -> list:
 
     chunk_size = settings.get("chunk_size", DEFAULT_CHUNK_SIZE)
     return [functools.partial(build_chunk, n, seed, c, **settings) for c in range(-(-n // chunk_size))]
-
-
-class _progress:
-    """A rich progress bar over chunks (a no-op when disabled)."""
-
-    def __init__(self, enabled: bool, n_chunks: int, n: int) -> None:
-        self.enabled, self.n_chunks, self.n = enabled, n_chunks, n
-        self.bar = None
-
-    def __enter__(self):
-        if not self.enabled:
-            return lambda: None
-        from rich.progress import Progress
-
-        self.bar = Progress(transient=False)
-        self.bar.start()
-        task = self.bar.add_task(f"pyloric bank ({self.n} simulations)", total=self.n_chunks)
-        return lambda: self.bar.advance(task)
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.stop()

@@ -12,13 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tasks.pyloric import model as M
+from tasks.pyloric import circuit as M
 from tasks.pyloric.observation import X_O
-from tasks.pyloric.sizes import SIZES
+from tasks.pyloric.sizes import BUDGETS
+
+if TYPE_CHECKING:
+    from benchmarks.context import RunContext
 
 SMOKE_BANK = Path(__file__).parent / "files" / "smoke_bank.npz"
 HELDOUT_FRACTION = 0.2
@@ -31,7 +34,8 @@ class PyloricData:
     theta_train (n, 31) and x_train (n, 18): valid simulations to learn from; theta_heldout (k, 31),
     x_heldout (k, 18): valid simulations kept for calibration; x_o (18,); predictive_seeds (m,):
     noise seeds of the posterior-predictive simulations (the same for every method);
-    n_simulations: bank size (valid and invalid).
+    n_simulations: bank size (valid and invalid). How many posterior samples a method draws and
+    how long it trains are the size's budget (``ctx.budget``), not data.
     """
 
     size: str
@@ -42,9 +46,6 @@ class PyloricData:
     x_o: np.ndarray
     predictive_seeds: np.ndarray
     n_simulations: int
-    n_posterior_samples: int
-    n_heldout_samples: int
-    max_epochs: int
 
 
 def check_observation(x: Any, source: str = "observation") -> np.ndarray:
@@ -62,7 +63,7 @@ def check_observation(x: Any, source: str = "observation") -> np.ndarray:
 
 def read_user_observation(path: Path | str) -> np.ndarray:
     """x_o from a CSV file: either the mirror's format (column ``value_pyloric_pkg_order``) or a
-    header row of the 18 statistic names (``model.STAT_NAMES``) and one row of values."""
+    header row of the 18 statistic names (``circuit.STAT_NAMES``) and one row of values."""
     import pandas as pd
 
     from tasks.pyloric.observation import read_observation_csv
@@ -81,7 +82,7 @@ def read_user_observation(path: Path | str) -> np.ndarray:
     return check_observation(values, str(path))
 
 
-def _smoke_bank(path: Path = SMOKE_BANK) -> dict[str, np.ndarray]:
+def _smoke_bank(path: Path = SMOKE_BANK, ctx: RunContext | None = None) -> dict[str, np.ndarray]:
     """The shipped 2,000-simulation bank; rebuilt (slowly) by ``simulation_bank`` when the file is
     damaged or was made by another simulator version, never silently used."""
     import zipfile
@@ -91,8 +92,8 @@ def _smoke_bank(path: Path = SMOKE_BANK) -> dict[str, np.ndarray]:
             arrays = {k: z[k] for k in ("theta", "stats", "simulator_version", "stat_names")}
         current = (int(arrays["simulator_version"]) == M.SIMULATOR_VERSION
                    and tuple(arrays["stat_names"]) == M.STAT_NAMES
-                   and arrays["theta"].shape == (SIZES["smoke"].n_simulations, M.N_PARAMETERS)
-                   and arrays["stats"].shape == (SIZES["smoke"].n_simulations, M.N_STATS))
+                   and arrays["theta"].shape == (BUDGETS["smoke"].n_simulations, M.N_PARAMETERS)
+                   and arrays["stats"].shape == (BUDGETS["smoke"].n_simulations, M.N_STATS))
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         current = False
     if current:
@@ -102,49 +103,53 @@ def _smoke_bank(path: Path = SMOKE_BANK) -> dict[str, np.ndarray]:
     from tasks.pyloric import bank
 
     warnings.warn(f"{path} is damaged or from another simulator version: simulating the smoke bank afresh")
-    fresh = bank.simulation_bank(SIZES["smoke"].n_simulations, 0)
+    fresh = bank.simulation_bank(BUDGETS["smoke"].n_simulations, 0, ctx=ctx)
     return {"theta": fresh.theta, "stats": fresh.stats}
 
 
-def load_bank(size: str, bank_seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(theta (n, 31), stats (n, 18)) of the size's bank; NaN marks undefined statistics."""
-    n = SIZES[size].n_simulations
+def load_bank(size: str, n: int, bank_seed: int, ctx: RunContext | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(theta (n, 31), stats (n, 18)) of the first ``n`` prior simulations of bank ``bank_seed``;
+    NaN marks undefined statistics. ``ctx`` (optional): progress and threads while simulating."""
     if size == "smoke":
-        arrays = _smoke_bank()
+        arrays = _smoke_bank(ctx=ctx)
         return arrays["theta"][:n], arrays["stats"][:n]
     from tasks.pyloric.bank import simulation_bank
 
-    bank = simulation_bank(n, bank_seed)
+    bank = simulation_bank(n, bank_seed, ctx=ctx)
     return bank.theta, bank.stats
 
 
 def prepare(size: str, options: Mapping[str, Any]) -> list:
-    """The bank's chunks as separate steps, which cluster executors run as a job array."""
+    """The bank's chunks as separate steps, which cluster executors run as a job array.
+
+    ``options``: the task's resolved options (``bank_seed``)."""
     if size == "smoke":
         return []  # shipped
     from tasks.pyloric.bank import bank_steps
 
-    return bank_steps(SIZES[size].n_simulations, int(options.get("bank_seed") or 0))
+    return bank_steps(BUDGETS[size].n_simulations, options["bank_seed"])
 
 
-def load(size: str, seed: int, options: Mapping[str, Any]) -> PyloricData:
-    """Read or simulate the bank of ``size``; split its valid simulations by ``seed``.
+def load(size: str, seed: int, ctx: RunContext) -> PyloricData:
+    """Read or simulate the bank of ``size`` (``ctx.budget.n_simulations``); split its valid
+    simulations by ``seed``.
 
-    options: ``observation`` (CSV of a user's x_o), ``bank_seed`` (which prior bank; the bank is
+    Options: ``observation`` (CSV of a user's x_o), ``bank_seed`` (which prior bank; the bank is
     a fixed data set, expensive to simulate, so the cell seed only splits it and seeds methods).
     """
-    if size not in SIZES:
-        raise ValueError(f"pyloric: unknown size {size!r}; known: {sorted(SIZES)}")
-    spec = SIZES[size]
-    x_o = read_user_observation(options["observation"]) if options.get("observation") else check_observation(X_O)
-    theta, stats = load_bank(size, int(options.get("bank_seed") or 0))
+    budget = ctx.budget
+    observation = ctx.options["observation"]
+    x_o = read_user_observation(observation) if observation is not None else check_observation(X_O)
+    theta, stats = load_bank(size, budget.n_simulations, ctx.options["bank_seed"], ctx)
     valid = np.flatnonzero(~np.isnan(stats).any(axis=1))
     if len(valid) < 5:
         raise ValueError(f"pyloric: only {len(valid)} valid simulations in the {size} bank; need >= 5")
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,)))
-    order = rng.permutation(valid)
+    order = ctx.rng(0).permutation(valid)  # stream 0: the split of task version 1
     n_heldout = max(2, int(round(HELDOUT_FRACTION * len(order))))
     heldout, train = np.sort(order[:n_heldout]), np.sort(order[n_heldout:])
-    predictive_seeds = np.random.SeedSequence(seed, spawn_key=(1,)).generate_state(spec.n_predictive).astype(np.int64)
+    # The noise seeds of every method's predictive check: the state words of stream 1 of the cell
+    # seed (ctx.rng(1)'s own SeedSequence), the seeds of task version 1.
+    stream = np.random.SeedSequence(ctx.seed, spawn_key=(1,))
+    predictive_seeds = stream.generate_state(budget.n_predictive).astype(np.int64)
     return PyloricData(size, theta[train], stats[train], theta[heldout], stats[heldout], x_o, predictive_seeds,
-                       len(theta), spec.n_posterior_samples, spec.n_heldout_samples, spec.max_epochs)
+                       len(theta))

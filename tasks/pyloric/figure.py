@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks.pyloric import model as M
+from tasks.pyloric import circuit as M
 from tasks.pyloric.data import PyloricData
 from tasks.pyloric.prior import LOWER, UPPER
 
@@ -26,9 +26,7 @@ def _observed_bursts(x_o: np.ndarray) -> list[tuple[float, float]]:
 
 
 def figure(data: PyloricData, output: dict, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
+    """Write the figure of one run's ``output`` to ``path`` (PNG)."""
     import matplotlib.pyplot as plt
 
     from tasks.pyloric.simulator import simulate_voltage

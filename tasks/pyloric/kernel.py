@@ -17,7 +17,7 @@ import numpy as np
 
 from tasks.pyloric import _jit_cache  # noqa: F401  (drops stale numba caches)
 
-from tasks.pyloric import model as M
+from tasks.pyloric import circuit as M
 
 _JIT = dict(cache=True, error_model="numpy")
 

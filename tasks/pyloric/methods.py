@@ -1,7 +1,8 @@
 """Methods of the pyloric task: prior (control), rejection ABC (baseline), NPE (model).
 
-Each returns ``{"samples": (n, 31) posterior samples given x_o, "heldout_samples": (k, m, 31)
-samples given each held-out simulated observation, "seconds": {...}}``.
+Each is ``fn(data, ctx)`` and returns ``{"samples": (n, 31) posterior samples given x_o,
+"heldout_samples": (k, m, 31) samples given each held-out simulated observation, "seconds": {...}}``;
+n and m are the size's budget (``ctx.budget.n_posterior_samples``, ``n_heldout_samples``).
 
 Invalid simulations are dropped before training (as Goncalves et al. 2020 and Deistler et al.
 2022 did for their first round). For single-round NPE from the prior this is exact: validity is
@@ -13,11 +14,10 @@ rounds cheaper (fewer invalid simulations); with one round from the prior it cha
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 
+from benchmarks.context import RunContext
 from tasks.pyloric.data import PyloricData
 from tasks.pyloric.prior import LOWER, UPPER, sample_prior
 
@@ -25,21 +25,21 @@ ABC_FRACTION = 0.1  # keep the closest 10 % of the valid simulations
 _EPS = 1e-6  # keeps logit finite for draws at a bound of the box
 
 
-def prior(data: PyloricData, *, device: Any, seed: int, options: Mapping[str, Any]) -> dict:
+def prior(data: PyloricData, ctx: RunContext) -> dict:
     """Control: prior draws, for x_o and for every held-out observation."""
     started = time.perf_counter()
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(11,)))
-    samples = sample_prior(data.n_posterior_samples, rng)
-    heldout = np.stack([sample_prior(data.n_heldout_samples, rng) for _ in data.x_heldout])
+    rng = ctx.rng(11)  # stream 11: the same draws as runs recorded before contract v2
+    samples = sample_prior(ctx.budget.n_posterior_samples, rng)
+    heldout = np.stack([sample_prior(ctx.budget.n_heldout_samples, rng) for _ in data.x_heldout])
     return {"samples": samples, "heldout_samples": heldout,
             "seconds": {"train": 0.0, "sample": time.perf_counter() - started}}
 
 
-def rejection_abc(data: PyloricData, *, device: Any, seed: int, options: Mapping[str, Any]) -> dict:
+def rejection_abc(data: PyloricData, ctx: RunContext) -> dict:
     """Baseline: the closest 10 % of the valid training simulations (Euclidean distance of
     statistics z-scored by their mean and standard deviation), resampled with replacement."""
     started = time.perf_counter()
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(12,)))
+    rng = ctx.rng(12)  # stream 12: the same draws as runs recorded before contract v2
     mean, std = data.x_train.mean(axis=0), data.x_train.std(axis=0)
     std = np.where(std > 0, std, 1.0)
     z = (data.x_train - mean) / std
@@ -50,8 +50,8 @@ def rejection_abc(data: PyloricData, *, device: Any, seed: int, options: Mapping
         closest = np.argsort(distance, kind="stable")[:keep]
         return data.theta_train[rng.choice(closest, size=n)]
 
-    samples = accept(data.x_o, data.n_posterior_samples)
-    heldout = np.stack([accept(x, data.n_heldout_samples) for x in data.x_heldout])
+    samples = accept(data.x_o, ctx.budget.n_posterior_samples)
+    heldout = np.stack([accept(x, ctx.budget.n_heldout_samples) for x in data.x_heldout])
     return {"samples": samples, "heldout_samples": heldout, "accepted": keep,
             "seconds": {"train": 0.0, "sample": time.perf_counter() - started}}
 
@@ -67,33 +67,34 @@ def from_unbounded(z: np.ndarray) -> np.ndarray:
     return LOWER + (UPPER - LOWER) / (1.0 + np.exp(-z))
 
 
-def npe(data: PyloricData, *, device: Any, seed: int, options: Mapping[str, Any]) -> dict:
+def npe(data: PyloricData, ctx: RunContext) -> dict:
     """Model: single-round NPE (sbi ``NPE``) with a neural spline flow on the valid training
     simulations, statistics z-scored (sbi's ``z_score_x='independent'``), parameters in logit
     space of the prior box. Single-round NPE learns p(u | x) from joint draws (u = logit(theta)),
     so mapping its samples back gives draws of p(theta | x) with no prior or Jacobian correction.
-    Options: ``max_epochs``, ``hidden_features`` (50; Deistler et al. used 200 units and 10
-    transforms on 438,608 valid simulations, too large for ~100)."""
+    Trains at most ``ctx.budget.max_epochs`` epochs; option ``hidden_features`` (50; Deistler et
+    al. used 200 units and 10 transforms on 438,608 valid simulations, too large for ~100)."""
     import torch
     from sbi.inference import NPE
     from sbi.neural_nets import posterior_nn
 
-    from tasks.sbibm_common.torch_env import NullTracker, seeded_torch
+    from tasks._sbi.tracker import NullTracker
 
-    device = torch.device(device)
-    max_epochs = int(options.get("max_epochs") or data.max_epochs)
-    hidden = int(options.get("hidden_features") or 50)
-    with seeded_torch(seed, device):
+    device = ctx.device
+    # sbi draws from torch's global generator, hence torch_seeded. One intra-op thread: flows of
+    # 50-200 units gain nothing from more, and on a shared CPU two threads made one NSF training
+    # step 13x slower (0.37 s instead of 0.028 s, measured on this project's 2-core machine).
+    with ctx.torch_seeded(threads=1):
         started = time.perf_counter()
-        builder = posterior_nn("nsf", hidden_features=hidden, num_transforms=5, z_score_theta="independent",
-                               z_score_x="independent")
+        builder = posterior_nn("nsf", hidden_features=ctx.options["hidden_features"], num_transforms=5,
+                               z_score_theta="independent", z_score_x="independent")
         # prior=None: an improper prior on R^31, so sampling never rejects; u is unbounded.
         inference = NPE(prior=None, density_estimator=builder, device=str(device), show_progress_bars=False,
                         tracker=NullTracker())
         theta = torch.as_tensor(to_unbounded(data.theta_train), dtype=torch.float32)
         x = torch.as_tensor(data.x_train, dtype=torch.float32)
         estimator = inference.append_simulations(theta, x).train(
-            max_num_epochs=max_epochs, show_train_summary=False, validation_fraction=0.15)
+            max_num_epochs=ctx.budget.max_epochs, show_train_summary=False, validation_fraction=0.15)
         posterior = inference.build_posterior(estimator)
         trained = time.perf_counter()
 
@@ -102,8 +103,8 @@ def npe(data: PyloricData, *, device: Any, seed: int, options: Mapping[str, Any]
                                  show_progress_bars=False)
             return from_unbounded(z.detach().cpu().numpy().astype(np.float64))
 
-        samples = draw(data.x_o, data.n_posterior_samples)
-        heldout = np.stack([draw(x, data.n_heldout_samples) for x in data.x_heldout])
+        samples = draw(data.x_o, ctx.budget.n_posterior_samples)
+        heldout = np.stack([draw(x, ctx.budget.n_heldout_samples) for x in data.x_heldout])
         sampled = time.perf_counter()
     return {"samples": samples, "heldout_samples": heldout, "epochs": int(inference.summary["epochs_trained"][-1]),
             "seconds": {"train": trained - started, "sample": sampled - trained}}

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from benchmarks.task import Evaluation
-from tasks.pyloric import model as M
+from tasks.pyloric import circuit as M
 from tasks.pyloric.data import PyloricData
 
 #: Standard deviations of valid prior simulations, statistics 0-14 (npe-pfn's estimate).
@@ -71,6 +71,9 @@ def posterior_predictive(data: PyloricData, samples: np.ndarray) -> tuple[np.nda
 
 
 def evaluate(data: PyloricData, output: dict) -> Evaluation:
+    """The four metrics of one method's ``output`` (``samples`` (n, 31) with n >= the number of
+    predictive seeds, ``heldout_samples`` (k, m, 31)); simulates the predictive check (0.2 core-s
+    per sample). No per-item outcomes: see ``pairs`` in the task's ``__init__``."""
     samples = np.asarray(output["samples"], dtype=np.float64)
     heldout = np.asarray(output["heldout_samples"], dtype=np.float64)
     if samples.ndim != 2 or samples.shape[1] != M.N_PARAMETERS:

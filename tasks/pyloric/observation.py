@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks.pyloric import model as M
+from tasks.pyloric import circuit as M
 
-#: x_o (18,) in ``model.STAT_NAMES`` order; plateaus fixed at 2.5 ms (none).
+#: x_o (18,) in ``circuit.STAT_NAMES`` order; plateaus fixed at 2.5 ms (none).
 X_O = np.array(
     [
         1170.858594, 206.036434, 214.307031, 412.842187, 0.17597038, 0.18303409, 0.35259782,

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from tasks.pyloric import model as M
+from tasks.pyloric import circuit as M
 
 # Per neuron, per channel (Na CaT CaS A KCa Kd H Leak), mS/cm^2.
 _MEMBRANE_LOWER = [
@@ -61,7 +61,7 @@ def check_parameters(theta: Any, *, within_prior: bool = True) -> np.ndarray:
     """Validate parameters and return them as a C-contiguous float64 array (n, 31).
 
     theta: (31,) or (n, 31), array-like or torch tensor; 24 membrane conductances in mS/cm^2,
-    then 7 synapses in ln mS (order: ``model.PARAMETER_NAMES``). Raises ValueError for a wrong
+    then 7 synapses in ln mS (order: ``circuit.PARAMETER_NAMES``). Raises ValueError for a wrong
     shape, NaN or infinite values, or (with ``within_prior``) values outside the prior box.
     """
     if hasattr(theta, "detach"):  # torch tensor, without importing torch here

@@ -20,7 +20,7 @@ import numpy as np
 
 from tasks.pyloric import kernel as K
 from tasks.pyloric import kernel_libm
-from tasks.pyloric import model as M
+from tasks.pyloric import circuit as M
 from tasks.pyloric import noise as N
 from tasks.pyloric import statistics as S
 from tasks.pyloric.prior import check_parameters
@@ -30,7 +30,7 @@ from tasks.pyloric.prior import check_parameters
 class Simulations:
     """Outputs of a batch of n simulations.
 
-    theta (n, 31); stats (n, 18) in ``model.STAT_NAMES`` order, NaN where undefined;
+    theta (n, 31); stats (n, 18) in ``circuit.STAT_NAMES`` order, NaN where undefined;
     counts (n, 7) in ``statistics.COUNT_NAMES`` order; diverged (n,) bool (state left
     +-1e4 mV or became NaN; all stats NaN); valid (n,) bool: no NaN statistic (the papers'
     criterion for keeping a simulation).
@@ -100,6 +100,8 @@ def _threads(n_threads: int | None) -> Iterator[None]:
     if n_threads < 1:
         raise ValueError(f"n_threads must be >= 1, got {n_threads}")
     old = numba.get_num_threads()
+    # numba's own thread count (ctx.thread_limit covers BLAS, OpenMP and torch, not numba's
+    # prange): set for this call only, and restored below.
     numba.set_num_threads(min(n_threads, numba.config.NUMBA_NUM_THREADS))
     try:
         yield
@@ -126,7 +128,7 @@ def simulate(
 ) -> Simulations:
     """Simulate 11 s of the network for each parameter set and compute the statistics.
 
-    theta: (31,) or (n, 31) (``model.PARAMETER_NAMES``: mS/cm^2, then ln mS); validated, and
+    theta: (31,) or (n, 31) (``circuit.PARAMETER_NAMES``: mS/cm^2, then ln mS); validated, and
     required to lie in the prior unless ``within_prior=False``. seed: see ``noise_seeds``.
     noise_std: noise current in uA per neuron and 0.025-ms step (0 for deterministic runs).
     temperature in kelvin (Q10 factors are 1 at 283 K). n_threads: cores to use (default all).

@@ -1,4 +1,4 @@
-"""What each size of the pyloric task spends (light module, imported by ``__init__``).
+"""The budget of each size of the pyloric task, and its description (light module, imported by ``__init__``).
 
 The bank costs about 0.2 core-seconds per prior simulation and about 1 % are valid, so the
 budget of valid training simulations is the bottleneck: 2,000 -> ~26, 8,000 -> ~80,
@@ -12,18 +12,20 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class Size:
+class Budget:
+    """What one cell of a size spends (``ctx.budget``; ``--set pyloric.max_epochs=N`` overrides the cap)."""
+
     n_simulations: int  # prior simulations in the bank (valid and invalid)
     n_predictive: int  # posterior-predictive simulations per method (0.2 core-s each)
-    n_posterior_samples: int
+    n_posterior_samples: int  # posterior samples given x_o
     n_heldout_samples: int  # posterior samples per held-out observation (calibration)
-    max_epochs: int
+    max_epochs: int  # NPE training epochs at most (sbi stops earlier on a validation plateau)
 
 
-SIZES = {
-    "smoke": Size(2_000, 6, 1_000, 100, 30),
-    "default": Size(8_000, 200, 1_000, 200, 500),
-    "full": Size(100_000, 1_000, 10_000, 500, 1_000),
+BUDGETS = {
+    "smoke": Budget(2_000, 6, 1_000, 100, 30),
+    "default": Budget(8_000, 200, 1_000, 200, 500),
+    "full": Budget(100_000, 1_000, 10_000, 500, 1_000),
 }
 
 DESCRIPTIONS = {

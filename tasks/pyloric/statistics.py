@@ -26,7 +26,7 @@ import numpy as np
 from tasks.pyloric import _jit_cache  # noqa: F401  (drops stale numba caches)
 from scipy.signal import savgol_coeffs
 
-from tasks.pyloric import model as M
+from tasks.pyloric import circuit as M
 
 _JIT = dict(cache=True, error_model="numpy")
 
@@ -150,7 +150,7 @@ def summary_statistics(v: np.ndarray, dt: float, stats: np.ndarray, counts: np.n
                        interior: np.ndarray, head: np.ndarray, tail: np.ndarray) -> None:
     """The 18 statistics of voltage traces v (3, n) in mV after burn-in, sampled every dt ms.
 
-    Writes stats (18,) in ``model.STAT_NAMES`` order (NaN where undefined) and counts (7,) in
+    Writes stats (18,) in ``circuit.STAT_NAMES`` order (NaN where undefined) and counts (7,) in
     ``COUNT_NAMES`` order.
     """
     n = v.shape[1]

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from tasks.pyloric import model as M
+from tasks.pyloric import circuit as M
 from tasks.pyloric import statistics as S
 from tasks.pyloric.kernel import _TERMS  # (p, a, b) of exp((V * p + a) / b), one source of truth
 from tasks.pyloric.prior import check_parameters
@@ -123,6 +123,7 @@ def simulate_torch(
     n_steps = int(round(t_max / M.DT))
     n_burn = int(round(t_burn_in / M.DT))
     net = _Network(theta, device, dtype, temperature)
+    # A generator of its own (not torch's global one): the simulation's noise depends on seed alone.
     gen = torch.Generator(device=device).manual_seed(int(seed))
     b = theta.shape[0]
     v_host = np.empty((b, 3, n_steps - n_burn), dtype=np.float32)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tasks.pyloric import model as M
+from tasks.pyloric import circuit as M
 
 # The data mirror (CI sets BENCHMARKS_MIRROR), else ../shared/data beside the checkout.
 REFERENCE = Path(

@@ -81,7 +81,7 @@ def test_vectorised_exp_is_accurate() -> None:
 
 
 def test_fast_kernel_agrees_with_the_libm_kernel() -> None:
-    from tasks.pyloric import model as M
+    from tasks.pyloric import circuit as M
 
     theta, _ = reference_table()
     f = M.temperature_factors()

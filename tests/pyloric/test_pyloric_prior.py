@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from tasks.pyloric import model as M
+from tasks.pyloric import circuit as M
 from tasks.pyloric.observation import X_O, read_observation_csv
 from tasks.pyloric.prior import LOWER, UPPER, box_uniform, check_parameters, sample_prior
 

@@ -5,16 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tasks.pyloric import model as M
-from tasks.pyloric.data import check_observation, load, read_user_observation
+from benchmarks.context import make_context
+from benchmarks.task import OptionError
+from tasks.pyloric import TASK
+from tasks.pyloric import circuit as M
+from tasks.pyloric.data import PyloricData, check_observation, load, read_user_observation
 from tasks.pyloric.methods import from_unbounded, to_unbounded
 from tasks.pyloric.observation import X_O
 from tasks.pyloric.prior import LOWER, UPPER, sample_prior
 
 
+def _load(size: str = "smoke", seed: int = 0, **options) -> PyloricData:
+    return load(size, seed, make_context(TASK, size, seed, options))
+
+
 def test_smoke_load_splits_valid_simulations_by_seed() -> None:
-    data = load("smoke", 0, {})
-    again, other = load("smoke", 0, {}), load("smoke", 1, {})
+    data = _load()
+    again, other = _load(), _load(seed=1)
     assert data.n_simulations == 2000
     assert not np.isnan(data.x_train).any() and not np.isnan(data.x_heldout).any()
     assert len(data.x_train) + len(data.x_heldout) == 26
@@ -34,7 +41,7 @@ def test_user_observation_files(tmp_path) -> None:
     good = tmp_path / "xo.csv"
     good.write_text(",".join(M.STAT_NAMES) + "\n" + ",".join(map(str, X_O)) + "\n")
     np.testing.assert_allclose(read_user_observation(good), X_O)
-    assert load("smoke", 0, {"observation": str(good)}).x_o.shape == (18,)
+    assert _load(observation=str(good)).x_o.shape == (18,)
     short = tmp_path / "short.csv"
     short.write_text(",".join(M.STAT_NAMES[:15]) + "\n" + ",".join(map(str, X_O[:15])) + "\n")
     with pytest.raises(ValueError, match="short.csv"):
@@ -68,7 +75,7 @@ def test_damaged_or_outdated_smoke_bank_is_rebuilt(damage, tmp_path, monkeypatch
         path.write_bytes(D.SMOKE_BANK.read_bytes()[:50_000])
     calls = []
 
-    def fake_bank(n, seed):
+    def fake_bank(n, seed, **_):
         calls.append((n, seed))
         return bank.Bank(theta=arrays["theta"], noise_seeds=arrays["noise_seeds"], stats=arrays["stats"],
                          counts=arrays["counts"], diverged=arrays["diverged"])
@@ -90,12 +97,12 @@ def test_default_size_reads_the_bank(monkeypatch) -> None:
         arrays = {k: z[k] for k in ("theta", "noise_seeds", "stats", "counts", "diverged")}
     calls = []
 
-    def fake_bank(n, seed):
+    def fake_bank(n, seed, **_):
         calls.append((n, seed))
         return bank.Bank(**arrays)
 
     monkeypatch.setattr(bank, "simulation_bank", fake_bank)
-    data = load("default", 3, {"bank_seed": 7})
+    data = _load("default", 3, bank_seed=7)
     assert calls == [(8000, 7)] and len(data.predictive_seeds) == 200
     assert len(data.theta_train) + len(data.theta_heldout) == 26
 
@@ -104,9 +111,24 @@ def test_prepare_splits_the_bank_into_chunks_for_a_job_array():
     from benchmarks.task import resolve
     from tasks.pyloric import TASK
     from tasks.pyloric.bank import DEFAULT_CHUNK_SIZE
-    from tasks.pyloric.sizes import SIZES
+    from tasks.pyloric.sizes import BUDGETS
 
     options = TASK.resolve_options()
     assert resolve(TASK.prepare)("smoke", options) == []  # shipped with the task
     steps = resolve(TASK.prepare)("default", options)
-    assert len(steps) == -(-SIZES["default"].n_simulations // DEFAULT_CHUNK_SIZE)
+    assert len(steps) == -(-BUDGETS["default"].n_simulations // DEFAULT_CHUNK_SIZE)
+    assert steps[0].args[:2] == (BUDGETS["default"].n_simulations, 0)
+    assert resolve(TASK.prepare)("default", TASK.resolve_options({"bank_seed": 4}))[0].args[1] == 4
+
+
+@pytest.mark.parametrize("name, value", [("bank_seed", -1), ("max_epochs", 0), ("hidden_features", 0),
+                                         ("max_epochs", "ten"), ("bank_seed", 1.5)])
+def test_bad_options_are_refused_before_any_cell(name, value) -> None:
+    with pytest.raises(OptionError, match=name):
+        TASK.resolve_options({name: value})
+
+
+def test_max_epochs_option_overrides_the_budget() -> None:
+    assert make_context(TASK, "smoke").budget.max_epochs == 30
+    assert make_context(TASK, "smoke", options={"max_epochs": "5"}).budget.max_epochs == 5
+    assert make_context(TASK, "default", options={"max_epochs": "none"}).budget.max_epochs == 500

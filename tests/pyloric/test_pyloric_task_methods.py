@@ -1,30 +1,43 @@
-"""The pyloric task's methods at smoke size: shapes, support, and NPE against rejection ABC."""
+"""The pyloric task's methods at smoke size: shapes, support, budget, and NPE against rejection ABC."""
 
 from __future__ import annotations
 
 import numpy as np
 import torch
 
+from benchmarks.context import make_context
+from tasks.pyloric import TASK
 from tasks.pyloric.data import load
 from tasks.pyloric.methods import npe, prior, rejection_abc
 from tasks.pyloric.metrics import coverage_error
 from tasks.pyloric.prior import LOWER, UPPER
 
-CPU = torch.device("cpu")
-
 
 def test_methods_at_smoke_size() -> None:
-    data = load("smoke", 0, {})
+    data = load("smoke", 0, make_context(TASK, "smoke", 0))
     before = data.theta_train.copy()
-    outputs = {fn.__name__: fn(data, device=CPU, seed=0, options={}) for fn in (prior, rejection_abc, npe)}
+    budget = make_context(TASK, "smoke").budget
+    torch_state = torch.random.get_rng_state()
+    threads = torch.get_num_threads()
+    outputs = {fn.__name__: fn(data, make_context(TASK, "smoke", 0, method=fn.__name__))
+               for fn in (prior, rejection_abc, npe)}
     np.testing.assert_array_equal(data.theta_train, before)
+    # NPE seeds and limits torch inside the cell only: the caller's generator and threads are untouched
+    assert torch.equal(torch.random.get_rng_state(), torch_state) and torch.get_num_threads() == threads
     for name, out in outputs.items():
-        assert out["samples"].shape == (data.n_posterior_samples, 31), name
-        assert out["heldout_samples"].shape == (len(data.theta_heldout), data.n_heldout_samples, 31), name
+        assert out["samples"].shape == (budget.n_posterior_samples, 31), name
+        assert out["heldout_samples"].shape == (len(data.theta_heldout), budget.n_heldout_samples, 31), name
         assert ((out["samples"] >= LOWER) & (out["samples"] <= UPPER)).all(), name
+    # sbi counts epochs 0 ... max_num_epochs, so a capped run reports max_epochs + 1
+    assert 1 <= outputs["npe"]["epochs"] <= budget.max_epochs + 1
     # rejection ABC only ever returns parameters of valid training simulations
     assert np.isin(outputs["rejection_abc"]["samples"][:, 0], data.theta_train[:, 0]).all()
     # with ~20 valid simulations, ABC's handful of accepted points is badly overconfident;
     # NPE spreads its mass and covers the held-out truths far better
     errors = {name: coverage_error(out["heldout_samples"], data.theta_heldout)[0] for name, out in outputs.items()}
     assert errors["npe"] < errors["rejection_abc"], errors
+    # the same seed gives the same samples; the epoch cap is the budget option's
+    again = npe(data, make_context(TASK, "smoke", 0, method="npe"))
+    np.testing.assert_array_equal(again["samples"], outputs["npe"]["samples"])
+    capped = npe(data, make_context(TASK, "smoke", 0, {"max_epochs": 2}, method="npe"))
+    assert capped["epochs"] <= 2 + 1
