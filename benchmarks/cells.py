@@ -70,7 +70,10 @@ def plan(
     _check_methods(selected, methods)
     cells = []
     for task in selected:
-        task_methods = [m.name for m in task.methods if not methods or m.name in methods]
+        if methods:  # a method asked for by name runs at any size
+            task_methods = [m.name for m in task.methods if m.name in methods]
+        else:
+            task_methods = [m.name for m in task.methods if m.runs_at(size)]
         if not task_methods:
             continue
         if size not in task.sizes:

@@ -37,7 +37,9 @@ def list_tasks(args: argparse.Namespace) -> int:
         table = Table(show_header=True, header_style="bold", box=None)
         table.add_column("")
         table.add_column("")
-        table.add_row("methods", ", ".join(f"{m.name} ({m.kind.value})" for m in task.methods))
+        table.add_row("methods", ", ".join(
+            f"{m.name} ({m.kind.value}" + (f"; only at {', '.join(m.sizes)} unless named" if m.sizes is not None else "")
+            + ")" for m in task.methods))
         table.add_row("sizes", "\n".join(f"{size}: {text}" for size, text in task.sizes.items()))
         table.add_row("metrics", "\n".join(
             f"{m.name}{' (primary)' if i == 0 else ''}: {m.direction.value} is better"

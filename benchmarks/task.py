@@ -62,12 +62,20 @@ class Method:
     (size, budget, seed and ``rng``, device, options, ``track`` and ``torch_seeded``).
     A method must not modify ``data`` (the runner shares one loaded copy between methods) and
     never trains another method: paired comparisons are the runner's (see ``Task.pairs``).
+    ``sizes``: the sizes at which ``run`` includes the method unless it is asked for by name
+    (``--method``); None means every size. A method too slow for a laptop's default run names the
+    larger sizes it is meant for.
     """
 
     name: str
     kind: MethodKind
     fn: Ref
     summary: str = ""
+    sizes: tuple[str, ...] | None = None
+
+    def runs_at(self, size: str) -> bool:
+        """Whether ``run`` includes this method at ``size`` when no method is named."""
+        return self.sizes is None or size in self.sizes
 
 
 _OPTION_TYPES = (int, float, str, bool, Path)
@@ -367,6 +375,9 @@ def contract_problems(task: Task) -> list[str]:
         elif a == b:
             problems.append(f"pair ({a!r}, {b!r}) compares a method with itself")
     for method in task.methods:
+        unknown_sizes = sorted(set(method.sizes or ()) - set(task.sizes))
+        if unknown_sizes:
+            problems.append(f"method {method.name!r} names unknown sizes {unknown_sizes}")
         if not isinstance(method.kind, MethodKind):
             problems.append(f"method {method.name!r}: kind must be a MethodKind")
     for metric in task.metrics:

@@ -149,3 +149,15 @@ def test_plan_orders_cells_so_methods_share_data(toy_tasks):
     assert [(c.seed, c.method) for c in cells] == [(0, "zero"), (0, "mean"), (1, "zero"), (1, "mean")]
     assert isinstance(cells[0], Cell) and cells[0].options == {"crash": False, "n_samples": None, "prepared": None,
                                                                 "true_mean": 3.0}
+
+
+def test_a_method_meant_for_larger_sizes_runs_there_or_when_named(toy_tasks):
+    registry = discover()
+    toy = registry.get("toy")
+    slow = tuple(dataclasses.replace(m, sizes=("full",)) if m.name == "mean" else m for m in toy.methods)
+    registry.tasks["toy"] = dataclasses.replace(toy, methods=slow)
+    assert "mean" not in {c.method for c in plan(registry, tasks=["toy"], size="smoke")}
+    assert "mean" in {c.method for c in plan(registry, tasks=["toy"], size="full")}
+    assert {c.method for c in plan(registry, tasks=["toy"], methods=["mean"], size="smoke")} == {"mean"}
+    with pytest.raises(ValueError, match=r"method 'mean' names unknown sizes \['huge'\]"):
+        dataclasses.replace(toy, methods=tuple(dataclasses.replace(m, sizes=("huge",)) for m in toy.methods))
