@@ -200,7 +200,10 @@ def describe_exit(exitcode: int | None) -> str:
 def _worker_main(cell: Cell, setup: RunSetup, queue: Any) -> None:
     """Entry point of a worker process: one cell, one record; its loops' progress goes to ``queue``."""
     os.environ[WORKER_ENV] = "1"
-    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    from benchmarks.context import THREADS_ENV
+
+    # Code without a context (a task's evaluate) learns the worker's share of the cores from here too.
+    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS", THREADS_ENV):
         os.environ.setdefault(variable, str(setup.threads))
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     signal.signal(signal.SIGINT, _raise_keyboard_interrupt)

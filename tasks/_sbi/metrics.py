@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from benchmarks.context import available_cores
 from benchmarks.task import Direction, Evaluation, Items
-from tasks._sbi.c2st import c2st
+from tasks._sbi.c2st import THREADS, c2st_many
 from tasks._sbi.data import SBIData
 
 PREDICTIVE_SIMULATIONS = 1000
@@ -33,11 +34,17 @@ def median_distance(data: SBIData, samples: np.ndarray, x_o: np.ndarray) -> floa
 
 def c2st_per_observation(data: SBIData, samples: np.ndarray) -> tuple[list[float], int]:
     """C2ST of each observation's samples (k, n, dim_theta) against its reference, and the samples
-    per side it compared (the metric's ``data.c2st_samples``, or fewer where a side has fewer)."""
+    per side it compared (the metric's ``data.c2st_samples``, or fewer where a side has fewer).
+
+    All observations' classifiers train together, on the CPU (the score must not depend on where a
+    method ran) with at most ``c2st.THREADS`` threads: ``evaluate`` sees no run context, so the
+    cell's thread count reaches it only as ``$BENCHMARKS_THREADS`` (``available_cores``).
+    """
     if data.reference_samples is None:
         raise ValueError(f"{data.task}: these observations have no reference posterior samples to compare with")
     n = min(data.c2st_samples, data.reference_samples.shape[1], samples.shape[1])
-    scores = [c2st(ref[:n], s[:n], max_iter=data.c2st_max_iter) for ref, s in zip(data.reference_samples, samples)]
+    pairs = [(ref[:n], s[:n]) for ref, s in zip(data.reference_samples, samples)]
+    scores = c2st_many(pairs, max_iter=data.c2st_max_iter, threads=min(THREADS, available_cores()))
     return scores, n
 
 

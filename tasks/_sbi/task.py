@@ -14,6 +14,8 @@ SBIBM_COMMIT = "1a45fa72f7550e6948ba4e46fafd6d9bca085009"
 CITATION = "Lueckmann, Boelts, Greenberg, Goncalves & Macke (2021). Benchmarking Simulation-Based Inference. AISTATS."
 
 _M = "tasks._sbi."
+#: Where the slow methods run unless named (``--method``): every size but the laptop's default.
+NOT_DEFAULT = ("smoke", "1k", "10k", "100k", "full")
 
 
 def sbibm_dataset(task: str) -> Dataset:
@@ -33,8 +35,10 @@ def sbibm_dataset(task: str) -> Dataset:
 def make_task(name: str, summary: str) -> Task:
     """The benchmark task ``name`` (a key of ``problems.PROBLEMS``) with the suite's methods.
 
-    ``load`` finds the problem by the task's name (``ctx.task``). ``pairs`` is the default: the
-    model (NPE) against the best baseline (rejection ABC), tested on the C2ST of each observation.
+    ``load`` finds the problem by the task's name (``ctx.task``). ``pairs`` is the default: each
+    model (npe, fmpe, nle, nre, npse, snpe) against the best baseline (rejection ABC), tested on the
+    C2ST of each observation. nle, nre, npse and snpe run only at the sizes in ``NOT_DEFAULT`` unless
+    named: their cells take minutes to half an hour each on 2 cores.
     """
     return Task(
         name=name,
@@ -51,11 +55,25 @@ def make_task(name: str, summary: str) -> Task:
         sizes=DESCRIPTIONS,
         budgets=BUDGETS,
         methods=(
-            Method("prior", MethodKind.CONTROL, _M + "methods:prior", "prior draws as posterior samples"),
-            Method("rejection_abc", MethodKind.BASELINE, _M + "methods:rejection_abc",
+            Method("prior", MethodKind.CONTROL, _M + "methods.prior:prior", "prior draws as posterior samples"),
+            Method("rejection_abc", MethodKind.BASELINE, _M + "methods.rejection_abc:rejection_abc",
                    "the 100 closest simulations (z-scored Euclidean) smoothed by a Gaussian KDE"),
-            Method("npe", MethodKind.MODEL, _M + "methods:npe",
+            Method("npe", MethodKind.MODEL, _M + "methods.npe:npe",
                    "sbi NPE: neural spline flow, 5 transforms x 50 units, single round, amortised"),
+            Method("fmpe", MethodKind.MODEL, _M + "methods.fmpe:fmpe",
+                   "sbi FMPE: flow matching, MLP 5 x 100 vector field, ODE sampling, single round, amortised"),
+            Method("nle", MethodKind.MODEL, _M + "methods.nle:nle",
+                   "sbi NLE: MAF likelihood, 5 transforms x 50 units, single round; slice sampling, "
+                   "100 chains per observation (MCMC per observation: not in the default run)", sizes=NOT_DEFAULT),
+            Method("nre", MethodKind.MODEL, _M + "methods.nre:nre",
+                   "sbi NRE-B: residual classifier of 50 units, 10 atoms, single round; slice sampling, "
+                   "100 chains per observation (MCMC per observation: not in the default run)", sizes=NOT_DEFAULT),
+            Method("npse", MethodKind.MODEL, _M + "methods.npse:npse",
+                   "sbi NPSE: score network MLP 5 x 100, VE SDE, 500 sampling steps, single round, amortised "
+                   "(~7 min of sampling on 1 core: not in the default run)", sizes=NOT_DEFAULT),
+            Method("snpe", MethodKind.MODEL, _M + "methods.npe:snpe",
+                   "sbi SNPE-C (APT): NSF, 10 rounds per observation, atomic loss with 10 atoms; not amortised "
+                   "(~30 min a cell at 1k on 1 core: not in the default run)", sizes=NOT_DEFAULT),
         ),
         load=_M + "data:load",
         evaluate=_M + "metrics:evaluate",
@@ -64,7 +82,8 @@ def make_task(name: str, summary: str) -> Task:
             Option("observations", Path, None,
                    "CSV of your own observations (header row, one per row); C2ST is then NaN (no reference)"),
             Option("num_simulations", int, None, "simulation budget (default: the size's)", minimum=10, budget=True),
-            Option("max_epochs", int, None, "NPE epoch cap (default: the size's; training stops early anyway)",
+            Option("max_epochs", int, None,
+                   "epoch cap of the neural methods, per round for snpe (default: the size's; training stops early anyway)",
                    minimum=1, budget=True),
         ),
         datasets=(sbibm_dataset(name),),

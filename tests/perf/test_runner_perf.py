@@ -20,7 +20,9 @@ from benchmarks.task import Direction, Method, MethodKind, Metric, Task
 
 
 def _measuring(request) -> bool:
-    return not request.config.getoption("benchmark_disable")
+    # pyproject's addopts always disable benchmarks; `make bench` enables them, which overrides that
+    config = request.config
+    return config.getoption("benchmark_enable") or not config.getoption("benchmark_disable")
 
 
 @pytest.fixture(scope="module")

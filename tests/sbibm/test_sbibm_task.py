@@ -12,7 +12,9 @@ from sbibm_env import use_mirror
 from benchmarks.context import make_context
 from benchmarks.task import OptionError
 from tasks._sbi.data import load
-from tasks._sbi.methods import npe, prior, rejection_abc
+from tasks._sbi.methods.npe import npe
+from tasks._sbi.methods.prior import prior
+from tasks._sbi.methods.rejection_abc import rejection_abc
 from tasks._sbi.metrics import evaluate
 from tasks.gaussian_linear import TASK as GAUSSIAN_LINEAR
 from tasks.slcp import TASK as SLCP
@@ -116,3 +118,10 @@ def test_npe_beats_abc_beats_prior_on_gaussian_linear(monkeypatch, tmp_path) -> 
               for fn in (prior, rejection_abc, npe)}
     np.testing.assert_array_equal(data.theta, theta_before)  # methods leave the data alone
     assert scores["npe"] < scores["rejection_abc"] < scores["prior"], scores
+
+
+def test_density_levels_enclose_the_asked_mass():
+    from tasks._sbi.figure import density_levels
+
+    density = np.array([[4.0, 3.0], [2.0, 1.0]])  # total 10: the top cell holds 40 %, the top two 70 %
+    assert density_levels(density, (0.4, 0.7)) == [3.0, 4.0]
