@@ -66,7 +66,7 @@ def load(size: str, seed: int, ctx: RunContext) -> SBIData:
     rng = ctx.rng(SIMULATIONS_STREAM)
     theta = problem.sample_prior(budget.num_simulations, rng)
     x = problem.simulate(theta, rng)
-    metric = {"c2st_samples": budget.num_samples, "c2st_max_iter": budget.c2st_max_iter}
+    metric = {"c2st_samples": budget.c2st_samples, "c2st_max_iter": budget.c2st_max_iter}
 
     user_file = ctx.options["observations"]
     if user_file is not None:

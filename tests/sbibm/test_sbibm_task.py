@@ -41,6 +41,17 @@ def test_smoke_load_is_deterministic_and_shaped(monkeypatch, tmp_path) -> None:
     assert not np.array_equal(data.x, other.x)
 
 
+@pytest.mark.parametrize("task", [TWO_MOONS, GAUSSIAN_LINEAR, SLCP])
+def test_default_scores_sbibm_c2st_1k_and_the_named_budgets_the_main_c2st(task) -> None:
+    default, paper = (make_context(task, size, 0).budget for size in ("default", "1k"))
+    assert (default.num_simulations, default.num_observations, default.c2st_samples) == (1_000, 10, 1_000)
+    assert default.num_samples >= default.c2st_samples
+    for size in ("1k", "10k", "100k", "full"):
+        budget = make_context(task, size, 0).budget
+        assert (budget.num_observations, budget.num_samples, budget.c2st_samples) == (10, 10_000, 10_000)
+    assert paper.num_simulations == default.num_simulations
+
+
 def test_num_simulations_option_overrides_the_budget(monkeypatch, tmp_path) -> None:
     use_mirror(monkeypatch, tmp_path)
     data = _load(TWO_MOONS, options={"num_simulations": "50"})

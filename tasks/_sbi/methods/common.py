@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -48,6 +49,15 @@ def new_inference(cls: type, ctx: RunContext, prior: Any, **kwargs: Any) -> Any:
     return cls(prior=prior, device=str(ctx.device), show_progress_bars=False, tracker=NullTracker(), **kwargs)
 
 
+@contextlib.contextmanager
+def quiet_nflows() -> Iterator[None]:
+    """Hide nflows' warning that torch.triangular_solve is deprecated (raised by the LU transforms of
+    sbi's flows at every call): the user can do nothing about it, and it fills the run's log."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"torch\.triangular_solve is deprecated", category=UserWarning)
+        yield
+
+
 def train(inference: Any, ctx: RunContext, **kwargs: Any) -> Any:
     """Train the simulations appended to ``inference`` for at most ``ctx.budget.max_epochs`` epochs
     (sbi stops earlier on a validation plateau of 20 epochs); returns the estimator.
@@ -55,7 +65,7 @@ def train(inference: Any, ctx: RunContext, **kwargs: Any) -> Any:
     sbi prints a line per training ("converged after n epochs", "Using NPE_C with atomic loss") to
     stdout whatever its settings; those lines are dropped (the epochs are in the method's output).
     """
-    with contextlib.redirect_stdout(io.StringIO()):
+    with contextlib.redirect_stdout(io.StringIO()), quiet_nflows():
         return inference.train(max_num_epochs=ctx.budget.max_epochs, training_batch_size=TRAINING_BATCH_SIZE,
                                show_train_summary=False, **kwargs)
 
@@ -99,7 +109,8 @@ def sample_each(posterior: Any, data: Any, ctx: RunContext, label: str, **kwargs
     (k, num_samples, dim_theta) float64. ``kwargs`` go to ``posterior.sample``."""
     samples = []
     for x_o in ctx.track(data.observations, f"{label}: sampling per observation"):
-        draws = posterior.sample((ctx.budget.num_samples,), x=tensor(x_o, ctx.device), show_progress_bars=False,
-                                 **kwargs)
+        with quiet_nflows():
+            draws = posterior.sample((ctx.budget.num_samples,), x=tensor(x_o, ctx.device), show_progress_bars=False,
+                                     **kwargs)
         samples.append(to_numpy(draws))
     return np.stack(samples)

@@ -7,6 +7,11 @@ default thinning (none; sbibm thinned by 10). On two_moons at 1k, thinning by 10
 observations, measured here). Rejection sampling is exact but hopeless where the posterior is a
 small part of the prior (slcp, gaussian_linear: acceptance below 1e-3), and importance resampling
 from the prior is biased for the same reason; MCMC is the one sbi sampler that is sound on all three.
+
+Cost: before the warmup, sbi's sampler tunes its bracket widths over 50 more steps per chain, and each
+step of slice sampling advances every chain through a Python state machine, one dimension at a time.
+The time grows with chains x steps x dim_theta: at 1k, sampling took 72-98 s on two_moons (2-D) and
+445-494 s on gaussian_linear (10-D) for 10 x 10,000 draws, on a shared 2-core machine (load 2-5).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tasks._sbi.data import SBIData
-from tasks._sbi.methods.common import (THREADS, Clock, epochs_trained, new_inference, sample_each, tensor, to_numpy,
-                                       train)
+from tasks._sbi.methods.common import (THREADS, Clock, epochs_trained, new_inference, quiet_nflows, sample_each,
+                                       tensor, to_numpy, train)
 
 if TYPE_CHECKING:
     from benchmarks.context import RunContext
@@ -62,7 +62,7 @@ def snpe(data: SBIData, ctx: RunContext) -> dict:
     clock = Clock({"train": 0.0, "sample": 0.0, "simulate": 0.0})
     samples, epochs = [], []
     for k, x_o in enumerate(ctx.track(data.observations, f"SNPE: {rounds} rounds per observation")):
-        with ctx.torch_seeded(SNPE_STREAM, k, threads=THREADS):
+        with ctx.torch_seeded(SNPE_STREAM, k, threads=THREADS), quiet_nflows():
             posterior, inference = _snpe_rounds(data, ctx, x_o, per_round, ctx.rng(SNPE_STREAM, k), clock)
             with clock("sample"):
                 samples.append(to_numpy(posterior.sample((ctx.budget.num_samples,), show_progress_bars=False)))
