@@ -57,7 +57,8 @@ def make_task(name: str, summary: str) -> Task:
         methods=(
             Method("prior", MethodKind.CONTROL, _M + "methods.prior:prior", "prior draws as posterior samples"),
             Method("rejection_abc", MethodKind.BASELINE, _M + "methods.rejection_abc:rejection_abc",
-                   "the 100 closest simulations (z-scored Euclidean) smoothed by a Gaussian KDE"),
+                   "sbibm's REJ-ABC: the 100 closest simulations (z-scored Euclidean), "
+                   "a Gaussian KDE of cross-validated width"),
             Method("npe", MethodKind.MODEL, _M + "methods.npe:npe",
                    "sbi NPE: neural spline flow, 5 transforms x 50 units, single round, amortised"),
             Method("fmpe", MethodKind.MODEL, _M + "methods.fmpe:fmpe",
