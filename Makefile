@@ -8,7 +8,7 @@ export BENCHMARKS_MIRROR ?= $(if $(wildcard $(MIRROR)),$(MIRROR),)
 # OpenMP threads that spin while waiting cost up to 10x on a machine whose cores are shared.
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: run test bench clean
+.PHONY: run test bench record report clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,18 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python -m pytest tests/perf --benchmark-enable --benchmark-only \
 		--benchmark-autosave --benchmark-storage=file://results/perf
+
+# Re-records baselines/recorded/: the default run of every task, one seed, from a fresh results folder
+# (commit first: each record names the commit; records from a dirty tree are flagged).
+RECORD_RUN ?= results/recorded-run
+record: $(VENV)/.installed
+	rm -rf $(RECORD_RUN)
+	$(BIN)/python -m benchmarks run --results $(RECORD_RUN) --seeds 1
+	$(BIN)/python -m benchmarks.recorded $(RECORD_RUN) baselines
+
+# One self-contained HTML page of results/ with the published and recorded rows: results/report.html.
+report: $(VENV)/.installed
+	$(BIN)/python -m benchmarks leaderboard --format html --out results/report.html
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,10 +1,12 @@
 """Reference results kept as data in ``baselines/``: published numbers and recorded runs.
 
 - ``baselines/published/<task>.csv``: one row per reported number, columns
-  ``size,method,metric,mean,std,n,citation,note`` and optionally ``setting``. ``size`` names the
-  task size at whose scale the paper measured, or ``*`` for a number shown beside every size.
-  Numbers of the same method, size and setting (the paper's data set or configuration; by
-  default the citation) form one leaderboard row.
+  ``size,method,metric,mean,std,n,citation,note`` and optionally ``setting`` and ``dataset``.
+  ``size`` names the task size at whose scale the paper measured, or ``*`` for a number shown
+  beside every size. ``dataset`` is the id of the data it was measured on (as run records name
+  theirs, see :mod:`benchmarks.dataset_id`): a number is shown only beside runs on that data set;
+  one without it is never shown. Numbers of the same method, size, data set and setting (the
+  protocol; by default the citation) form one leaderboard row.
 - ``baselines/recorded/**/*.json``: run records of the suite's own methods (the same schema as
   ``results/``), copied from a reference run so that a new run can be compared with them.
 """
@@ -37,6 +39,7 @@ class PublishedValue:
     citation: str
     note: str
     setting: str = ""
+    dataset: str = ""  # the data it was measured on; shown only beside runs on the same
 
 
 def default_folder() -> Path:
@@ -58,6 +61,9 @@ def read_published(folder: Path) -> tuple[list[PublishedValue], list[str]]:
                 if missing:
                     warnings.append(f"skipped {path}: missing columns {missing}")
                     continue
+                if "dataset" not in (reader.fieldnames or []):
+                    warnings.append(f"{path}: no dataset column, so its numbers are shown beside no run "
+                                    "(add the id of the data set each was measured on)")
                 for line, row in enumerate(reader, start=2):
                     try:
                         values.append(_published_row(path.stem, row))
@@ -81,7 +87,7 @@ def _published_row(task: str, row: dict[str, str]) -> PublishedValue:
         task=task, size=row["size"].strip(), method=row["method"].strip(), metric=row["metric"].strip(),
         mean=mean, std=number("std"), n=int(float(n_text)) if n_text else None,
         citation=row["citation"].strip(), note=(row.get("note") or "").strip(),
-        setting=(row.get("setting") or "").strip(),
+        setting=(row.get("setting") or "").strip(), dataset=(row.get("dataset") or "").strip(),
     )
 
 

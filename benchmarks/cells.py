@@ -21,10 +21,12 @@ class Cell:
     size: str
     seed: int
     options: Mapping[str, Any] = field(default_factory=dict)  # resolved: every option of the task
+    inputs: Mapping[str, str] = field(default_factory=dict)  # path option -> content hash (benchmarks.inputs)
 
     def key(self, task: Task) -> CellKey:
-        """The store's key of this cell (task version included)."""
-        return CellKey(task.name, task.version, self.method, self.size, self.seed, dict(self.options))
+        """The store's key of this cell (task version and the content of the user files it reads included)."""
+        return CellKey(task.name, task.version, self.method, self.size, self.seed, dict(self.options),
+                       dict(self.inputs))
 
     def data_key(self) -> tuple[Any, ...]:
         """Cells with the same data key share one loaded dataset."""

@@ -8,8 +8,12 @@ checks what the contract promises:
 - ``load``: deterministic in the seed (same data hash twice);
 - each method: runs; every declared metric comes back (NaN only with a note); the same seed gives
   the same metrics and items; the data are the same after the method as before it; the figure is
-  written when the task declares one; the cell (load + method + evaluate) takes at most
-  ``max_seconds`` (60 s) with the cell held to 2 CPU threads.
+  written when the task declares one; the cell (load + method + evaluate) is timed with the cell
+  held to 2 CPU threads, and judged against ``max_seconds`` when one is given.
+
+Ordinary tests run the check without a time limit (the seconds are in the report): a shared
+machine's load must not fail them. ``tests/perf/test_smoke_cells.py`` holds every task's smoke
+cells to ``SMOKE_LIMIT_S`` under ``make bench``.
 
 Every problem is collected; :class:`TaskCheckError` lists them all.
 """
@@ -80,7 +84,7 @@ class CheckReport:
 
 
 def check_task(task: Task, *, size: str = "smoke", seed: int = 0, methods: Sequence[str] | None = None,
-               max_seconds: float = SMOKE_LIMIT_S, raise_on_failure: bool = True) -> CheckReport:
+               max_seconds: float | None = None, raise_on_failure: bool = True) -> CheckReport:
     """Check ``task`` against the contract at ``size``; raises :class:`TaskCheckError` listing every problem
     (or, with ``raise_on_failure=False``, returns the report)."""
     report = CheckReport(task.name, declaration_problems(task))
@@ -158,7 +162,7 @@ def check_load(task: Task, size: str = "smoke", seed: int = 0) -> tuple[LoadedDa
 
 
 def check_method(task: Task, method: str, loaded: LoadedData, *, size: str = "smoke", seed: int = 0,
-                 max_seconds: float = SMOKE_LIMIT_S) -> MethodCheck:
+                 max_seconds: float | None = None) -> MethodCheck:
     """Run ``method`` twice on ``loaded`` through the runner and check its records (see the module's docstring)."""
     check = MethodCheck(method)
     cell = Cell(task.name, method, size, seed, task.resolve_options())
@@ -194,7 +198,7 @@ def check_method(task: Task, method: str, loaded: LoadedData, *, size: str = "sm
             check.problems.append(f"figure failed: {first['figure_error']}")
         elif not figure_written:
             check.problems.append("figure declared but no PNG written")
-    if check.seconds > max_seconds:
+    if max_seconds is not None and check.seconds > max_seconds:
         check.problems.append(f"the {size} cell took {check.seconds:.1f} s on {CHECK_THREADS} threads "
                               f"(load {timings['load']['wall_s']:.1f} s); the limit is {max_seconds:.0f} s")
     return check

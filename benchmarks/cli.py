@@ -1,8 +1,9 @@
 """The command line: ``python -m benchmarks list | run | leaderboard | compare | fetch | doctor | new-task``.
 
-Exit status: 0 success; 1 some cells failed or a dataset could not be fetched; 2 a usage
-error (unknown task, method, size or option; bad value; unusable results folder);
-130 interrupted.
+Exit status: 0 success; 1 some cells failed, a dataset could not be fetched, or a file could
+not be written (no space, read-only, missing folder); 2 a usage error (unknown task, method,
+size or option; bad value; unusable results folder); 130 interrupted (Ctrl-C); 143 terminated
+(SIGTERM).
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from benchmarks.cluster import EXECUTORS, ClusterUnavailable
-from benchmarks.errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from benchmarks.claims import CLAIM_TIMEOUT_S
+from benchmarks.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from benchmarks.lifeline import EXIT_TERMINATED, Terminated, sigterm_as_interrupt
 from benchmarks.names import UnknownName
 from benchmarks.scaffold import ScaffoldError
-from benchmarks.store import StoreError
+from benchmarks.store import DiskError, StoreError
 from benchmarks.task import OptionError
 
-LEADERBOARD_FORMATS = ("terminal", "markdown", "csv", "html")
+LEADERBOARD_FORMATS = ("terminal", "markdown", "csv", "parquet", "html")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", type=int, default=1, metavar="N", help="cells in parallel, each in its own process")
     run.add_argument("--results", default="results", help="results folder (default: results/)")
     run.add_argument("--force", action="store_true", help="rerun cells that already have an ok record")
+    run.add_argument("--retry-failed", action="store_true",
+                     help="rerun cells recorded as failed because they crashed a runner (others rerun anyway)")
+    run.add_argument("--claim-timeout", type=float, default=CLAIM_TIMEOUT_S / 60, metavar="MINUTES",
+                     help="a claim by another host not refreshed for this long is dead and taken over "
+                          f"(default: {CLAIM_TIMEOUT_S / 60:g})")
     run.add_argument("--set", action="append", default=[], metavar="TASK.OPTION=VALUE", dest="settings",
                      help="override a task option (repeatable)")
     cluster = run.add_argument_group("cluster (--executor local|slurm, through submitit)")
@@ -66,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("a", help="results folder A (before)")
     compare.add_argument("b", help="results folder B (after)")
 
-    commands.add_parser("doctor", help="Python, packages, CPU, GPU, CUDA, and which tasks' data are cached")
+    doctor = commands.add_parser("doctor", help="Python, packages, CPU, GPU, CUDA, and which tasks' data are cached")
+    doctor.add_argument("--quick", action="store_true", help="check cached files by size only, not by checksum")
 
     new_task = commands.add_parser("new-task", help="write tasks/NAME/ from a small working example, with its test")
     new_task.add_argument("name", help="the task's name (a Python identifier)")
@@ -97,10 +106,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "new-task": commands.new_task,
     }
     try:
-        return handlers[args.command](args)
+        with sigterm_as_interrupt():
+            return handlers[args.command](args)
+    except DiskError as error:
+        print(f"error: {error}; nothing was written", file=sys.stderr)
+        return EXIT_FAILED
     except (UnknownName, UsageError, OptionError, StoreError, ClusterUnavailable, ScaffoldError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except Terminated:
+        print("terminated (SIGTERM)", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -22,12 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.cells import Cell
+from benchmarks.claims import Busy, ClaimBook
 from benchmarks.execution import RunSetup, run_cell, write_failed_record
 from benchmarks.registry import Registry
 from benchmarks.scheduler import Report, RunSummary, cells_to_run
 from benchmarks.store import ResultStore
 
 EXECUTORS = ("process", "local", "slurm")
+ELSEWHERE = "running elsewhere"  # what a job returns that found its cell claimed by another run
 JOBS_FOLDER = ".jobs"
 #: Final SLURM states, with what to tell the user.
 FINAL_STATES = {
@@ -106,8 +108,15 @@ class CellJob:
         from benchmarks.progress import LineReporter
         from benchmarks.registry import discover
 
-        # No terminal watches a job: its loops report as lines in the job's log.
-        record = run_cell(discover().get(cell.task), cell, setup, reporter=LineReporter())
+        task = discover().get(cell.task)
+        book = ClaimBook(setup.run_id, setup.claim_timeout_s)
+        if isinstance(book.acquire(setup.store.claim_path(cell.key(task)), in_process=True), Busy):
+            return ELSEWHERE  # another run works on this cell: its record will land there
+        try:
+            # No terminal watches a job: its loops report as lines in the job's log.
+            record = run_cell(task, cell, setup, reporter=LineReporter())
+        finally:
+            book.release_all()
         return str(record["status"])
 
     def checkpoint(self, cell: Cell, setup: RunSetup) -> Any:
@@ -152,6 +161,7 @@ def submit(
     kind: str,
     settings: ClusterSettings,
     force: bool = False,
+    retry_failed: bool = False,
     wait: bool = True,
     report: Report | None = None,
     poll_s: float | None = None,
@@ -161,7 +171,7 @@ def submit(
 
     report = report or (lambda cell, record: None)
     summary = RunSummary()
-    todo = cells_to_run(cells, registry, setup, force, summary, report)
+    todo = cells_to_run(cells, registry, setup, force, summary, report, retry_failed=retry_failed)
     if not todo:
         return summary
     folder = setup.store.root.resolve() / JOBS_FOLDER / setup.run_id
@@ -196,7 +206,9 @@ def submit(
         while pending:
             still = []
             for job, cell, entry in pending:
-                if job.done():
+                if job.done() and _job_error(job) == "" and job.result() == ELSEWHERE:
+                    report(cell, None, ELSEWHERE)
+                elif job.done():
                     record = _outcome(registry, cell, setup, entry, job.state, _job_error(job))
                     summary.ran.append(record)
                     report(cell, record)

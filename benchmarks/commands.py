@@ -6,14 +6,20 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from benchmarks import baselines, cluster, leaderboard, render
 from benchmarks.errors import EXIT_FAILED, EXIT_INTERRUPTED, UsageError
 from benchmarks.execution import RunSetup
+from benchmarks.lifeline import EXIT_TERMINATED
 from benchmarks.registry import Registry, discover
-from benchmarks.store import ResultStore, read_records
+from benchmarks.scheduler import RunSummary
+from benchmarks.store import DiskError, ResultStore, read_records
+
+if TYPE_CHECKING:
+    from benchmarks.data import Dataset
 
 
 def _registry(console: Console) -> Registry:
@@ -62,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
     from benchmarks import provenance
     from benchmarks.cells import parse_assignments, plan
     from benchmarks.progress import CellProgress
+    from benchmarks.inputs import with_input_hashes
     from benchmarks.scheduler import new_run_id, resolve_device, run_plan
 
     console = Console(stderr=True)
@@ -81,16 +88,40 @@ def run(args: argparse.Namespace) -> int:
     store.check_writable()
     if args.executor != "process":
         cluster.check_available(args.executor, _cluster_settings(args))
-    setup = RunSetup(store=store, device=device, provenance=provenance.collect(device), run_id=new_run_id())
+    cells = with_input_hashes(cells, registry, store.root)
+    setup = RunSetup(store=store, device=device, provenance=provenance.collect(device), run_id=new_run_id(),
+                     claim_timeout_s=args.claim_timeout * 60)
     _reconcile_jobs(store, registry, setup, console)
     console.print(f"{len(cells)} cells on {device} ({args.executor}), results in {store.root}")
-    with CellProgress(len(cells), console) as progress:
+    from benchmarks.plan import show as show_plan
+
+    estimates = show_plan(cells, registry, store, jobs=args.jobs, force=args.force, console=console)
+    with CellProgress(len(cells), console, {e.label: e.seconds for e in estimates}) as progress:
         if args.executor == "process":
-            summary = run_plan(cells, registry, setup, jobs=args.jobs, force=args.force, report=progress.report,
-                               progress=progress)
+            summary = run_plan(cells, registry, setup, jobs=args.jobs, force=args.force,
+                               retry_failed=args.retry_failed, report=progress.report, progress=progress)
         else:
             summary = cluster.submit(cells, registry, setup, kind=args.executor, settings=_cluster_settings(args),
-                                     force=args.force, wait=not args.no_wait, report=progress.report)
+                                     force=args.force, retry_failed=args.retry_failed, wait=not args.no_wait,
+                                     report=progress.report)
+    for warning in store.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning} (set aside: the cell runs again)", highlight=False)
+    return _conclude(args, cells, registry, store, setup, summary, console)
+
+
+def _conclude(args: argparse.Namespace, cells: list, registry: Registry, store: ResultStore, setup: RunSetup,
+              summary: RunSummary, console: Console) -> int:
+    """The run's last lines and exit status: what was kept, what failed, what runs elsewhere."""
+    kept = sum(record.get("status") == "ok" for record in summary.ran)
+    if summary.disk_error:
+        console.print(f"[red]error:[/red] {summary.disk_error}; kept {kept} ok records written before it "
+                      f"and {len(summary.skipped)} from earlier runs; {len(cells) - len(summary.ran) - len(summary.skipped)}"
+                      " cells not run (free space or fix the folder, then run again to resume)", highlight=False)
+        return EXIT_FAILED
+    if summary.interrupted:
+        how = "terminated (SIGTERM)" if summary.terminated else "interrupted"
+        console.print(f"[yellow]{how}[/yellow]: {kept} finished cells kept; run again to resume", highlight=False)
+        return EXIT_TERMINATED if summary.terminated else EXIT_INTERRUPTED
     if args.executor != "process" and args.no_wait:
         submitted = len(cells) - len(summary.skipped)
         console.print(f"submitted {submitted} jobs; their records land in {store.root} as they finish "
@@ -100,16 +131,17 @@ def run(args: argparse.Namespace) -> int:
     records, _ = read_records(store.root)
     ours = [record for record in records if record["_path"] in keys]
     published, _ = baselines.read_published(baselines.default_folder())
-    render.to_terminal(leaderboard.build(ours, published))
-    console.print(f"ran {len(summary.ran)} cells, skipped {len(summary.skipped)} with ok records (--force reruns them)")
-    if summary.interrupted:
-        console.print("[yellow]interrupted[/yellow]: finished cells are kept; run again to resume")
-        return EXIT_INTERRUPTED
+    recorded, _ = baselines.read_recorded(baselines.default_folder())
+    render.to_terminal(leaderboard.build(ours, published, recorded))
+    console.print(f"ran {len(summary.ran)} cells, skipped {len(summary.skipped)} with ok records (--force reruns them)"
+                  + (f", {len(summary.elsewhere)} running elsewhere" if summary.elsewhere else "")
+                  + (f", {len(summary.held_back)} that crashed a runner (--retry-failed reruns them)"
+                     if summary.held_back else ""))
     if summary.failed:
         console.print(f"[red]{len(summary.failed)} cells failed:[/red]")
         for record in summary.failed:
             console.print(f"  {record['task']}/{record['size']}/{record['method']} seed {record['seed']} "
-                          f"({record.get('stage')}): {record.get('error')}")
+                          f"({record.get('stage')}): {record.get('error')}", highlight=False)
         return EXIT_FAILED
     return 0
 
@@ -149,17 +181,42 @@ def leaderboard_command(args: argparse.Namespace) -> int:
     if args.format == "terminal" and not args.out:
         render.to_terminal(tables)
         return 0
+    if args.format == "parquet":
+        return _write_parquet(tables, args.out, console)
     text = {
         "terminal": lambda: _terminal_text(tables),
         "markdown": lambda: render.to_markdown(tables),
         "csv": lambda: render.to_csv(tables),
-        "html": lambda: render.to_html(tables, heading=f"Leaderboard of {store.root}"),
+        "html": lambda: _report(records, published, recorded, heading=f"Leaderboard of {store.root}"),
     }[args.format]()
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise DiskError(args.out, error) from None
         console.print(f"wrote {args.out}")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _report(records: list, published: list, recorded: list, heading: str) -> str:
+    """The HTML report: every table, also those of recorded runs that no run of this folder matches."""
+    from benchmarks import report, results
+
+    frame = results.concat([results.frame_of(records), results.frame_of(recorded, "recorded")])
+    tables = leaderboard.tables_of(frame, published, records, recorded_alone=True)
+    return report.page(tables, frame, heading)
+
+
+def _write_parquet(tables: list[leaderboard.Table], out: str | None, console: Console) -> int:
+    if not out:
+        raise UsageError("--format parquet writes a binary file: name it with --out FILE.parquet")
+    try:
+        render.to_parquet(tables, out)
+    except OSError as error:
+        raise DiskError(out, error) from None
+    console.print(f"wrote {out}")
     return 0
 
 
@@ -174,12 +231,15 @@ def compare(args: argparse.Namespace) -> int:
     from benchmarks import compare as comparison
 
     console = Console(stderr=True)
+    from benchmarks import results
+
     tables, folders = [], []
     for folder in (args.a, args.b):
-        records, warnings = ResultStore(folder).records()
+        ResultStore(folder)  # a missing folder is a usage error
+        frame, records, warnings = results.read(folder)
         for warning in warnings:
             console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
-        tables.append(leaderboard.build(records))
+        tables.append(leaderboard.tables_of(frame, records=records))
         folders.append(records)
     comparison.to_terminal(comparison.compare(*tables, *folders), render.wide_console())
     return 0
@@ -214,7 +274,7 @@ def doctor(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from benchmarks import provenance
-    from benchmarks.data import cache_root, is_cached, mirror_root
+    from benchmarks.data import cache_root, mirror_root
 
     console = Console()
     facts = Table(show_header=False, box=None)
@@ -232,9 +292,19 @@ def doctor(args: argparse.Namespace) -> int:
     for name in registry.names():
         for dataset in registry.tasks[name].datasets:
             data.add_row(name, dataset.name, str(len(dataset.files)), f"{dataset.size / 1e6:.1f} MB",
-                         "[green]yes[/green]" if is_cached(dataset) else "no (python -m benchmarks fetch " + name + ")")
+                         _cache_state(dataset, quick=args.quick, task=name))
     console.print(data if data.row_count else "No task declares downloadable data.")
     return 0
+
+
+def _cache_state(dataset: "Dataset", *, quick: bool, task: str) -> str:
+    """``yes``, or what is wrong with the cached copy and the command that mends it."""
+    from benchmarks.data import cache_problem
+
+    problem = cache_problem(dataset, quick=quick)
+    if problem is None:
+        return "[green]yes[/green]" + (" (sizes only)" if quick else " (checksums verified)")
+    return f"no: {problem} (python -m benchmarks fetch {task})"
 
 
 def _torch_facts() -> dict[str, str]:

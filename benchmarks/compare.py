@@ -33,6 +33,7 @@ class Change:
     spread: float
     verdict: str  # "better", "worse", "within spread", "no spread (1 seed)", "only in A", "only in B"
     paired: str = ""  # B tested against A on the same items (primary metric's line only)
+    dataset: str = ""  # the data set both ran on: runs on different data are never compared
 
     @property
     def delta(self) -> float:
@@ -59,8 +60,8 @@ def compare(a: Sequence[Table], b: Sequence[Table], records_a: Iterable[dict[str
             if metric is table.metrics[0]:
                 test = paired_test(key[2], key[2], by_method_b.get(key[:3], []), by_method_a.get(key[:3], []))
                 paired = "" if test is None else test.text().replace(f"vs {key[2]}", "B vs A", 1)
-            changes.append(Change(*key, metric.name, metric.direction, mean_a, mean_b, spread,
-                                  _verdict(row_a, row_b, mean_a, mean_b, spread, metric.direction), paired))
+            changes.append(Change(*key[:4], metric.name, metric.direction, mean_a, mean_b, spread,
+                                  _verdict(row_a, row_b, mean_a, mean_b, spread, metric.direction), paired, key[4]))
     return changes
 
 
@@ -80,9 +81,9 @@ def combined_spread(sd_a: float, sd_b: float) -> float:
     return math.sqrt(sd_a**2 + sd_b**2)
 
 
-def _index(tables: Sequence[Table]) -> dict[tuple[str, str, str, str], tuple[Table, Row]]:
+def _index(tables: Sequence[Table]) -> dict[tuple[str, str, str, str, str], tuple[Table, Row]]:
     return {
-        (table.task, table.size, row.method, row.options): (table, row)
+        (table.task, table.size, row.method, row.options, table.dataset): (table, row)
         for table in tables for row in table.rows if row.source == "run"
     }
 
@@ -117,7 +118,7 @@ def to_terminal(changes: Sequence[Change], console: object | None = None) -> Non
     styles = {"better": "green", "worse": "red bold"}
     for c in changes:
         label = c.method + (f" [{c.options}]" if c.options else "")
-        cells = [escape(c.task), c.size, escape(label), escape(c.metric), _num(c.a), _num(c.b),
+        cells = [escape(c.task), escape(f"{c.size} · {c.dataset}" if c.dataset else c.size), escape(label), escape(c.metric), _num(c.a), _num(c.b),
                  _num(c.delta, signed=True), _num(c.spread), c.verdict, escape(c.paired)]
         table.add_row(*cells[:len(headers)], style=styles.get(c.verdict))
     console.print(table)

@@ -26,6 +26,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.store import file_mode
+
 CACHE_ENV = "BENCHMARKS_DATA"
 MIRROR_ENV = "BENCHMARKS_MIRROR"
 
@@ -125,10 +127,24 @@ def dataset_folder(dataset: Dataset) -> Path:
 
 def is_cached(dataset: Dataset) -> bool:
     """Whether every file is in the cache with its registered size (checksums are checked by fetch)."""
+    return cache_problem(dataset, quick=True) is None
+
+
+def cache_problem(dataset: Dataset, *, quick: bool = False) -> str | None:
+    """None when every file is cached with its registered size and (unless ``quick``) checksum;
+    else the first problem, naming the file (relative to the dataset's cache folder)."""
     folder = dataset_folder(dataset)
-    return all(
-        (folder / item.path).is_file() and (folder / item.path).stat().st_size == item.size for item in dataset.files
-    )
+    for item in dataset.files:
+        path = folder / item.path
+        if not path.is_file():
+            return f"{item.path} is missing"
+        if path.stat().st_size != item.size:
+            return f"{item.path} has {path.stat().st_size} bytes, expected {item.size}"
+    if not quick:
+        for item in dataset.files:
+            if sha256_of(folder / item.path) != item.sha256:
+                return f"{item.path} does not match its sha256 checksum"
+    return None
 
 
 def fetch(dataset: Dataset, *, progress: bool = False) -> Path:
@@ -168,6 +184,7 @@ def _copy_verified(source: Path, target: Path, item: DataFile) -> None:
     try:
         shutil.copyfile(source, partial)
         _verify(partial, item, origin=str(source))
+        os.chmod(partial, file_mode())  # not the temporary file's 0600: a shared cache stays readable
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
@@ -191,6 +208,7 @@ def _download_verified(url: str, target: Path, item: DataFile, *, progress: bool
         raise DataUnavailable(f"download of {url} failed: {error}") from None
     try:
         _verify(partial, item, origin=url)
+        os.chmod(partial, file_mode())
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)

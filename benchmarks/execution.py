@@ -15,7 +15,9 @@ from typing import Any
 
 from benchmarks import measure
 from benchmarks.cells import Cell
+from benchmarks.claims import CLAIM_TIMEOUT_S
 from benchmarks.context import RunContext, available_cores
+from benchmarks.dataset_id import dataset_of
 from benchmarks.fingerprint import fingerprint
 from benchmarks.items import encode_items
 from benchmarks.progress import Reporter
@@ -52,6 +54,7 @@ class RunSetup:
     provenance: dict[str, Any]
     run_id: str
     threads: int = 0  # 0: every core this process may use
+    claim_timeout_s: float = CLAIM_TIMEOUT_S  # a claim from another host unrefreshed this long is dead
 
     def context(self, task: Task, cell: Cell, method: str | None, reporter: Reporter | None = None) -> RunContext:
         """The run context of ``cell`` for ``method`` (None: for its load)."""
@@ -143,6 +146,9 @@ def record_head(task: Task, cell: Cell, setup: RunSetup) -> dict[str, Any]:
         "size": cell.size,
         "seed": cell.seed,
         "options": dict(cell.options),
+        # Which data it ran on: published numbers are shown only beside runs on theirs.
+        "dataset": dataset_of(task, cell.size, cell.options, cell.inputs),
+        **({"inputs": dict(cell.inputs)} if cell.inputs else {}),  # content hashes of the user files read
         # The pairs whose items the leaderboard tests (None: every model against the best baseline).
         "pairs": None if task.pairs is None else [list(pair) for pair in task.pairs],
         "status": "running",

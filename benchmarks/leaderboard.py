@@ -6,6 +6,8 @@ of the same table ran). Incomplete rows are marked and ranked after the complete
 average over fewer seeds never passes for a complete one. Only the newest task version present
 is shown: results of an older version are stale. Where records carry per-item outcomes, the
 pairs the task declares are tested (see :mod:`benchmarks.pairs`) and each row says how it fared.
+Runs on different data sets (the record's ``dataset``) are different tables; a published number
+stands only in the table of its own data set, and a table says why it shows none.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from benchmarks import results
 from benchmarks.baselines import PublishedValue
+from benchmarks.dataset_id import is_user
 from benchmarks.pairs import PairTest, declared_pairs, paired_test
 
 KIND_ORDER = {"model": 0, "baseline": 1, "control": 2}
@@ -59,7 +62,7 @@ class Row:
 
 @dataclass
 class Table:
-    """The leaderboard of one task at one size: its rows, the seeds run and the paired tests."""
+    """The leaderboard of one task at one size on one data set: its rows, the seeds run and the paired tests."""
     task: str
     size: str
     version: int | None
@@ -67,6 +70,8 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     seeds: list[int] = field(default_factory=list)
     tests: list[PairTest] = field(default_factory=list)
+    dataset: str = ""  # the data set id of its runs ("" for records written before runs named theirs)
+    notes: list[str] = field(default_factory=list)  # lines under the table: why no published row stands here
 
     @property
     def primary(self) -> MetricInfo:
@@ -78,48 +83,36 @@ def build(
     records: Iterable[dict[str, Any]],
     published: Sequence[PublishedValue] = (),
     recorded: Iterable[dict[str, Any]] = (),
+    *,
+    recorded_alone: bool = False,
 ) -> list[Table]:
-    """Leaderboard tables, sorted by task then size, from run records and baselines."""
+    """Leaderboard tables, sorted by task, size and data set, from run records and baselines.
+
+    Recorded runs stand beside runs on the same task, size and data set; ``recorded_alone`` also
+    makes tables of recorded runs that no run matches (always, when there are no runs at all).
+    """
     records = list(records)
-    frame = _frame([*_flatten(records, "run"), *_flatten(recorded, "recorded")])
-    tables: dict[tuple[str, str], Table] = {}
+    frame = results.concat([results.frame_of(records, "run"), results.frame_of(recorded, "recorded")])
+    return tables_of(frame, published, records, recorded_alone=recorded_alone)
+
+
+def tables_of(frame: pd.DataFrame, published: Sequence[PublishedValue] = (), records: Sequence[dict[str, Any]] = (),
+              *, recorded_alone: bool = False) -> list[Table]:
+    """Leaderboard tables from a frame of :mod:`benchmarks.results`; ``records`` (with items) for the paired tests."""
+    tables: dict[tuple[str, str, str], Table] = {}
     if not frame.empty:
         frame = frame[frame["task_version"] == frame.groupby("task")["task_version"].transform("max")]
-        for (task, size), group in frame.groupby(["task", "size"], sort=True):
-            tables[(task, size)] = _table(task, size, group)
+        if not recorded_alone and (frame["source"] == "run").any():
+            has_run = frame.groupby(["task", "size", "dataset"])["source"].transform(lambda s: (s == "run").any())
+            frame = frame[has_run.astype(bool)]
+        for (task, size, dataset), group in frame.groupby(["task", "size", "dataset"], sort=True):
+            tables[(task, size, dataset)] = _table(task, size, group)
+            tables[(task, size, dataset)].dataset = dataset
     _attach_pair_tests(tables, records)
     _attach_published(tables, published)
     for table in tables.values():
         table.rows.sort(key=lambda row: _rank_key(row, table.primary))
     return [tables[key] for key in sorted(tables)]
-
-
-def _flatten(records: Iterable[dict[str, Any]], source: str) -> list[dict[str, Any]]:
-    rows = []
-    for record in records:
-        timings = record.get("timings") or {}
-        wall = sum((timings.get(stage) or {}).get("wall_s", 0.0) for stage in ("load", "method", "evaluate"))
-        row = {
-            "task": record["task"], "task_version": record.get("task_version", 0), "size": record["size"],
-            "method": record["method"], "kind": record.get("method_kind", ""), "seed": record["seed"],
-            "status": record["status"], "source": source,
-            "options": json.dumps(record.get("options") or {}, sort_keys=True),
-            "time_s": wall if record["status"] == "ok" else math.nan,
-            "peak_rss_mb": record.get("peak_rss_mb", math.nan),
-            "figure": str(Path(record["_path"]).with_name(record["figure"])) if record.get("figure") and record.get("_path") else None,
-            "metric_info": json.dumps(record.get("metric_info") or []),
-        }
-        for name, value in (record.get("metrics") or {}).items():
-            row["metric:" + name] = math.nan if value is None else value
-        rows.append(row)
-    return rows
-
-
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows)
-    if not frame.empty:
-        frame["peak_rss_mb"] = pd.to_numeric(frame["peak_rss_mb"], errors="coerce")
-    return frame
 
 
 def _table(task: str, size: str, group: pd.DataFrame) -> Table:
@@ -160,11 +153,11 @@ def _label_differing_options(table: Table) -> None:
         row.options = ", ".join(f"{k}={options[k]}" for k in sorted(varying) if k in options)
 
 
-def _attach_pair_tests(tables: dict[tuple[str, str], Table], records: Sequence[dict[str, Any]]) -> None:
+def _attach_pair_tests(tables: dict[tuple[str, str, str], Table], records: Sequence[dict[str, Any]]) -> None:
     """Test the declared pairs of each table on the items of its run records."""
-    by_table: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    by_table: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for record in records:
-        by_table.setdefault((record["task"], record["size"]), []).append(record)
+        by_table.setdefault((record["task"], record["size"], record.get("dataset") or ""), []).append(record)
     for key, table in tables.items():
         current = [r for r in by_table.get(key, []) if r.get("task_version") == table.version]
         runs = [row for row in table.rows if row.source == "run"]
@@ -181,12 +174,15 @@ def _attach_pair_tests(tables: dict[tuple[str, str], Table], records: Sequence[d
                     row.paired = "; ".join(filter(None, [row.paired, test.text()]))
 
 
-def _attach_published(tables: dict[tuple[str, str], Table], published: Sequence[PublishedValue]) -> None:
-    grouped: dict[tuple[str, str, str, str], list[PublishedValue]] = {}
+def _attach_published(tables: dict[tuple[str, str, str], Table], published: Sequence[PublishedValue]) -> None:
+    """Published rows beside runs on their data set, one per setting; a table without any says why."""
+    grouped: dict[tuple[str, str, str, str, str], list[PublishedValue]] = {}
     for value in published:
-        grouped.setdefault((value.task, value.size, value.method, value.setting or value.citation), []).append(value)
-    for (task, size, method, setting), values in grouped.items():
-        targets = [t for (t_task, t_size), t in tables.items() if t_task == task and (size == "*" or t_size == size)]
+        key = (value.task, value.size, value.method, value.dataset, value.setting or value.citation)
+        grouped.setdefault(key, []).append(value)
+    for (task, size, method, dataset, _setting), values in grouped.items():
+        targets = [t for (t_task, t_size, t_data), t in tables.items()
+                   if t_task == task and (size == "*" or t_size == size) and dataset and t_data == dataset]
         for table in targets:
             known = {metric.name for metric in table.metrics}
             stats = {v.metric: (v.mean, v.std) for v in values if v.metric in known}
@@ -198,6 +194,21 @@ def _attach_published(tables: dict[tuple[str, str], Table], published: Sequence[
                 method=method, kind="", source="published", stats=stats, n_ok=values[0].n or 0,
                 citation=values[0].citation, note="; ".join(notes),
             ))
+    for table in tables.values():
+        if not any(row.source == "published" for row in table.rows):
+            table.notes.append(_why_no_published(table, published))
+
+
+def _why_no_published(table: Table, published: Sequence[PublishedValue]) -> str:
+    elsewhere = sorted({v.dataset or "no data set named" for v in published if v.task == table.task})
+    if is_user(table.dataset):
+        return f"Runs on your data ({table.dataset}): no published numbers apply."
+    if not table.dataset:
+        return ("These records name no data set (written before runs recorded theirs): "
+                "published numbers are not shown beside them; run again to compare.")
+    if not elsewhere:
+        return f"No published numbers for task {table.task}."
+    return f"No published numbers on {table.dataset} at size {table.size}; this task's are on: {', '.join(elsewhere)}."
 
 
 def _rank_key(row: Row, primary: MetricInfo) -> tuple[Any, ...]:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Protocol, TypeVar
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 T = TypeVar("T")
@@ -168,13 +169,15 @@ class CellProgress:
     log lines elsewhere. :meth:`drain` forwards the loops of worker processes to it.
     """
 
-    def __init__(self, total: int, console: Console) -> None:
+    def __init__(self, total: int, console: Console, estimates: dict[str, float] | None = None) -> None:
         self.console = console
         self.progress = Progress(
-            TextColumn("cells"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"),
-            console=console, disable=not console.is_terminal,
+            TextColumn("cells"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[eta]}"),
+            TextColumn("{task.description}"), console=console, disable=not console.is_terminal,
         )
-        self.bar = self.progress.add_task("", total=total)
+        # The plan's estimate of each cell still to run (label -> seconds; NaN: unknown): the ETA is their sum.
+        self._left = dict(estimates or {})
+        self.bar = self.progress.add_task("", total=total, eta=self._eta())
         self.reporter: Reporter = BarReporter(self.progress) if console.is_terminal else LineReporter(console.file)
         self._drains: list[threading.Thread] = []
 
@@ -211,16 +214,27 @@ class CellProgress:
         if end is not None:
             end(label)
 
-    def report(self, cell: Any, record: dict[str, Any] | None) -> None:
-        """One line for a cell that ended (``record``) or was skipped (``None``); the bar advances."""
+    def report(self, cell: Any, record: dict[str, Any] | None, reason: str = "ok record exists") -> None:
+        """One line for a cell that ended (``record``) or was skipped (``None``, for ``reason``); the bar advances."""
         if record is None:
-            line = f"[dim]skip[/dim] {cell.label()} (ok record exists)"
+            line = f"[dim]skip[/dim] {cell.label()} ({escape(reason)})"
         elif record.get("status") == "ok":
             primary = next(iter(record.get("metrics", {}).items()), ("", None))
-            seconds = (record.get("timings", {}).get("method") or {}).get("wall_s", 0.0)
+            # the whole cell (load + method + evaluate): what the plan estimated
+            seconds = sum((record.get("timings", {}).get(stage) or {}).get("wall_s") or 0.0
+                          for stage in ("load", "method", "evaluate"))
             value = "–" if primary[1] is None else f"{primary[1]:.4g}"
             line = f"[green]ok[/green]   {cell.label()}: {primary[0]} = {value} ({seconds:.1f} s)"
         else:
             line = f"[red]fail[/red] {cell.label()}: {record.get('error')}"
-        self.progress.console.print(line, highlight=False)
-        self.progress.update(self.bar, advance=1, description=cell.label())
+        self._left.pop(cell.label(), None)
+        eta = self._eta()
+        self.progress.console.print(line + (f" · {eta}" if eta and record is not None else ""), highlight=False)
+        self.progress.update(self.bar, advance=1, description=cell.label(), eta=eta)
+
+    def _eta(self) -> str:
+        known = [s for s in self._left.values() if s == s]  # NaN != NaN: no estimate
+        if not known:
+            return ""
+        unknown = len(self._left) - len(known)
+        return f"ETA ~{format_seconds(sum(known))}" + (f" + {unknown} cells unestimated" if unknown else "")

@@ -1,16 +1,16 @@
-"""Leaderboard tables as terminal text (rich), Markdown, CSV and a static HTML page."""
+"""Leaderboard tables as terminal text (rich), Markdown, CSV, parquet and a static HTML page."""
 
 from __future__ import annotations
 
-import base64
-import csv
-import html
-import io
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks.leaderboard import Row, Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ARROWS = {"higher": "↑", "lower": "↓"}
 
@@ -32,12 +32,14 @@ def seeds_text(row: Row, table: Table) -> str:
     return text + (f" ({', '.join(problems)})" if problems else "")
 
 
-def _headers(table: Table) -> list[str]:
+def table_headers(table: Table) -> list[str]:
+    """The column titles of ``table``: rank, method, kind, source, each metric with its direction and unit, ..."""
     metrics = [f"{m.name} {ARROWS.get(m.direction, '')}" + (f" [{m.unit}]" if m.unit else "") for m in table.metrics]
     return ["#", "method", "kind", "source", *metrics, "seeds", "time [s]", "peak mem [MiB]", "paired test", "notes"]
 
 
-def _cells(table: Table, rank: int | None, row: Row) -> list[str]:
+def table_cells(table: Table, rank: int | None, row: Row) -> list[str]:
+    """One row of ``table`` as text, in the order of ``table_headers`` (``rank`` None: unranked)."""
     notes = "; ".join(filter(None, [row.options, row.citation, row.note, "" if row.complete else "incomplete"]))
     return [
         "" if rank is None else str(rank), row.method, row.kind, row.source,
@@ -50,7 +52,7 @@ def _cells(table: Table, rank: int | None, row: Row) -> list[str]:
     ]
 
 
-def _ranked(table: Table) -> list[tuple[int | None, Row]]:
+def ranked(table: Table) -> list[tuple[int | None, Row]]:
     """Complete rows of this suite get a rank; published and incomplete rows are shown unranked."""
     ranked, rank = [], 0
     for row in table.rows:
@@ -63,8 +65,9 @@ def _ranked(table: Table) -> list[tuple[int | None, Row]]:
 
 
 def title(table: Table) -> str:
-    """The heading of a table: task, size, version and primary metric."""
-    return f"{table.task} · {table.size} (task version {table.version}; primary metric: {table.primary.name})"
+    """The heading of a table: task, size, data set, version and primary metric."""
+    data = f"data {table.dataset}; " if table.dataset else ""
+    return f"{table.task} · {table.size} ({data}task version {table.version}; primary metric: {table.primary.name})"
 
 
 def wide_console() -> "Console":
@@ -84,8 +87,8 @@ def to_terminal(tables: Sequence[Table], console: object | None = None) -> None:
     if not tables:
         console.print("No results.")
     for table in tables:
-        rows = [(row, _cells(table, rank, row)) for rank, row in _ranked(table)]
-        headers = _headers(table)
+        rows = [(row, table_cells(table, rank, row)) for rank, row in ranked(table)]
+        headers = table_headers(table)
         # Columns that say nothing in this table (all rows from this run, no notes) are left out.
         shown = [i for i, header in enumerate(headers)
                  if header not in ("source", "notes", "paired test") or any(cells[i] not in ("", "run") for _, cells in rows)]
@@ -96,62 +99,55 @@ def to_terminal(tables: Sequence[Table], console: object | None = None) -> None:
             style = "dim" if row.source == "published" else ("yellow" if not row.complete else None)
             rich_table.add_row(*(escape(cells[i]) for i in shown), style=style)
         console.print(rich_table)
+        for note in table.notes:
+            console.print(f"[dim]{escape(note)}[/dim]")
 
 
 def to_markdown(tables: Sequence[Table]) -> str:
     """One Markdown table per leaderboard table, each under a heading."""
     parts = []
     for table in tables:
-        headers = _headers(table)
+        headers = table_headers(table)
         lines = [f"### {title(table)}", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-        for rank, row in _ranked(table):
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in _cells(table, rank, row)) + " |")
+        for rank, row in ranked(table):
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in table_cells(table, rank, row)) + " |")
+        lines += ["", *table.notes] if table.notes else []
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"
 
 
-def to_csv(tables: Sequence[Table]) -> str:
-    """One flat table, numbers unformatted: for pandas, spreadsheets and plots."""
+def to_frame(tables: Sequence[Table]) -> "pd.DataFrame":
+    """One flat table, a row per leaderboard row, numbers unformatted: for pandas, parquet and spreadsheets."""
+    import pandas as pd
+
     metric_names = list(dict.fromkeys(m.name for t in tables for m in t.metrics))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["task", "size", "task_version", "rank", "method", "kind", "source", "n_ok", "n_failed",
-                     "n_missing", *(f"{n}_{s}" for n in metric_names for s in ("mean", "std")),
-                     "time_s", "peak_rss_mb", "options", "citation", "note", "paired_test"])
+    rows = []
     for table in tables:
-        for rank, row in _ranked(table):
-            stats = [v for n in metric_names for v in row.stats.get(n, (math.nan, math.nan))]
-            writer.writerow([table.task, table.size, table.version, rank or "", row.method, row.kind, row.source,
-                             row.n_ok, row.n_failed, row.n_missing, *("" if math.isnan(v) else repr(v) for v in stats),
-                             "" if math.isnan(row.time_s) else repr(row.time_s),
-                             "" if math.isnan(row.peak_rss_mb) else repr(row.peak_rss_mb),
-                             row.options, row.citation, row.note, row.paired])
-    return out.getvalue()
+        for rank, row in ranked(table):
+            stats = {f"{n}_{s}": v for n in metric_names
+                     for s, v in zip(("mean", "std"), row.stats.get(n, (math.nan, math.nan)))}
+            rows.append({"task": table.task, "size": table.size, "dataset": table.dataset,
+                         "task_version": table.version, "rank": rank, "method": row.method, "kind": row.kind,
+                         "source": row.source, "n_ok": row.n_ok, "n_failed": row.n_failed, "n_missing": row.n_missing,
+                         **stats, "time_s": row.time_s, "peak_rss_mb": row.peak_rss_mb, "options": row.options,
+                         "citation": row.citation, "note": row.note, "paired_test": row.paired})
+    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["task", "size", "dataset", "rank", "method"])
+    frame["rank"] = frame["rank"].astype("Int64")
+    return frame
 
 
-_STYLE = """body{font-family:system-ui,sans-serif;margin:2em;color:#222}
-table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}
-th{background:#f3f3f3}tr.published{color:#666;font-style:italic}tr.incomplete{background:#fff6d6}
-figure{display:inline-block;margin:0 1em 1em 0;vertical-align:top}figure img{max-width:480px}"""
+def to_csv(tables: Sequence[Table]) -> str:
+    """:func:`to_frame` as CSV (empty cells for no value)."""
+    return to_frame(tables).to_csv(index=False, na_rep="")
+
+
+def to_parquet(tables: Sequence[Table], path: Path | str) -> None:
+    """:func:`to_frame` as a parquet file (pyarrow)."""
+    to_frame(tables).to_parquet(path, index=False)
 
 
 def to_html(tables: Sequence[Table], heading: str = "Leaderboard") -> str:
-    """A self-contained page: tables, then each method's figure embedded as PNG."""
-    body = [f"<h1>{html.escape(heading)}</h1>"]
-    if not tables:
-        body.append("<p>No results.</p>")
-    for table in tables:
-        body.append(f"<h2>{html.escape(title(table))}</h2><table><tr>")
-        body.append("".join(f"<th>{html.escape(h)}</th>" for h in _headers(table)) + "</tr>")
-        for rank, row in _ranked(table):
-            css = "published" if row.source == "published" else ("" if row.complete else "incomplete")
-            cells = "".join(f"<td>{html.escape(c)}</td>" for c in _cells(table, rank, row))
-            body.append(f'<tr class="{css}">{cells}</tr>')
-        body.append("</table>")
-        for row in table.rows:
-            if row.figure and Path(row.figure).is_file():
-                data = base64.b64encode(Path(row.figure).read_bytes()).decode()
-                body.append(f'<figure><img alt="{html.escape(row.method)}" src="data:image/png;base64,{data}">'
-                            f"<figcaption>{html.escape(row.method)}</figcaption></figure>")
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(heading)}</title>"
-            f"<style>{_STYLE}</style></head><body>{''.join(body)}</body></html>\n")
+    """A self-contained page of the tables with each method's figure (:mod:`benchmarks.report`, without charts)."""
+    from benchmarks import report
+
+    return report.page(tables, None, heading)

@@ -8,6 +8,7 @@ file, so stale results are never mixed with new ones and a rerun finds finished 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import math
@@ -18,12 +19,36 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCHEMA = 1
-REQUIRED_FIELDS = ("task", "method", "size", "seed", "status", "key")
+from benchmarks.schema import SCHEMA, BadRecord, check_record
+
+__all__ = ["SCHEMA", "CellKey", "DiskError", "ResultStore", "StoreError", "read_records", "write_json_atomic"]
 
 
 class StoreError(RuntimeError):
     """The results folder cannot be used (missing, not a folder, not writable)."""
+
+
+class DiskError(StoreError):
+    """A file could not be written (no space, read-only, missing folder): names the path and the errno."""
+
+    def __init__(self, path: Path | str, error: OSError, action: str = "write") -> None:
+        code = errno.errorcode.get(error.errno or 0, str(error.errno))
+        super().__init__(f"cannot {action} {path}: {code} (errno {error.errno}, {error.strerror or error})")
+        self.path, self.errno = Path(path), error.errno
+
+
+def file_mode() -> int:
+    """The mode a new file gets from the user's umask (0644 with the usual 022)."""
+    try:
+        with open("/proc/self/status") as stream:
+            match = next((line for line in stream if line.startswith("Umask:")), None)
+        if match:
+            return 0o666 & ~int(match.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it (and put it back)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 @dataclass(frozen=True)
@@ -36,13 +61,15 @@ class CellKey:
     size: str
     seed: int
     options: Mapping[str, Any] = field(default_factory=dict)
+    inputs: Mapping[str, str] = field(default_factory=dict)  # option -> content hash of the user file it names
 
     @property
     def digest(self) -> str:
         """16 hex digits of the sha256 of the key's canonical JSON."""
-        canonical = json.dumps(
-            {**asdict(self), "options": dict(sorted(self.options.items()))}, sort_keys=True, default=str
-        )
+        fields = {**asdict(self), "options": dict(sorted(self.options.items())), "inputs": dict(self.inputs)}
+        if not self.inputs:
+            del fields["inputs"]  # keys of cells that read no user file stay what they were
+        canonical = json.dumps(fields, sort_keys=True, default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
     @property
@@ -56,12 +83,17 @@ class ResultStore:
 
     def __init__(self, root: Path | str, *, create: bool = False) -> None:
         self.root = Path(root)
+        #: One line per bad record met by :meth:`read` (each file once); the command prints them.
+        self.warnings: list[str] = []
         if not self.root.exists():
             if not create:
                 raise StoreError(f"results folder {self.root} does not exist")
-            if not self.root.parent.is_dir():
-                raise StoreError(f"cannot create results folder {self.root}: {self.root.parent} does not exist")
-            self.root.mkdir()
+            try:
+                self.root.mkdir()
+            except FileExistsError:
+                pass  # a concurrent run made it first
+            except OSError as error:
+                raise DiskError(self.root, error, "create results folder") from None
         if not self.root.is_dir():
             raise StoreError(f"results folder {self.root} is not a folder")
 
@@ -74,21 +106,36 @@ class ResultStore:
         """The record file of ``key``."""
         return self.root / key.relative_path
 
+    def claim_path(self, key: CellKey) -> Path:
+        """The claim file of ``key`` (see :mod:`benchmarks.claims`), beside its record."""
+        return self.path_for(key).with_suffix(".claim")
+
     def read(self, key: CellKey) -> dict[str, Any] | None:
-        """The record of a cell, or None when absent or unreadable."""
-        try:
-            return json.loads(self.path_for(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        """The record of a cell, or None when absent or not a valid record (noted in :attr:`warnings`)."""
+        path = self.path_for(key)
+        if not path.exists():
             return None
+        record, warning = read_record(path)
+        if warning and warning not in self.warnings:
+            self.warnings.append(warning)
+        return record
 
     def is_done(self, key: CellKey) -> bool:
         """Whether ``key`` has an ``ok`` record (a rerun skips it)."""
         record = self.read(key)
         return record is not None and record.get("status") == "ok"
 
-    def write(self, record: Mapping[str, Any]) -> Path:
-        """Write a record atomically: readers see the old file or the new one, never a part."""
+    def write(self, record: Mapping[str, Any]) -> Path | None:
+        """Write a record atomically: readers see the old file or the new one, never a part.
+
+        A record that is not ``ok`` never replaces another run's ``ok`` record: that one is
+        kept and None returned. Raises :class:`DiskError` when the file cannot be written.
+        """
         path = self.root / record_relative_path(record)
+        if record.get("status") != "ok" and path.exists():
+            existing, _ = read_record(path)
+            if existing and existing["status"] == "ok" and existing.get("run_id") != record.get("run_id"):
+                return None
         write_json_atomic(path, record)
         return path
 
@@ -103,19 +150,27 @@ def record_relative_path(record: Mapping[str, Any]) -> Path:
 
 
 def write_json_atomic(path: Path, payload: Mapping[str, Any]) -> None:
-    """Write ``payload`` as JSON: to a temporary file, synced, then renamed over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``payload`` as JSON: to a temporary file, synced, then renamed over ``path``.
+
+    The file gets the user's umask (not ``mkstemp``'s 0600), so a shared group folder stays
+    readable. An OS error (no space, read-only, a folder gone) raises :class:`DiskError`.
+    """
     text = json.dumps(to_json_safe(payload), indent=1, sort_keys=True, allow_nan=False)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    temporary = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            os.fchmod(stream.fileno(), file_mode())
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
+    except OSError as error:
+        raise DiskError(path, error) from None
     finally:
         # Only still there when the write failed or was interrupted.
-        if os.path.exists(temporary):
+        if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)
 
 
@@ -150,20 +205,44 @@ def iter_record_files(root: Path) -> Iterator[Path]:
                 yield Path(directory, name)
 
 
+def read_record(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """One record checked against :mod:`benchmarks.schema` (with ``_path``), or None and a warning naming the file."""
+    try:
+        with open(path, encoding="utf-8") as stream:
+            record = json.load(stream)
+    except RecursionError:
+        return None, f"skipped {path}: not a readable JSON record (nested too deeply)"
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        return None, f"skipped {path}: not a readable JSON record ({type(error).__name__}: {error})"
+    try:
+        check_record(record)
+    except BadRecord as error:
+        return None, f"skipped {path}: {error}"
+    record["_path"] = str(path)
+    return record, None
+
+
+def figure_path(record: Mapping[str, Any]) -> Path | None:
+    """The figure of a record read from disk: a file in the record's own folder, or None."""
+    name, where = record.get("figure"), record.get("_path")
+    if not name or not where:
+        return None
+    folder = Path(where).parent
+    path = folder / name
+    try:  # a link may still point elsewhere: the file itself must be in the folder
+        inside = path.resolve().parent == folder.resolve()
+    except (OSError, RuntimeError):
+        return None
+    return path if inside else None
+
+
 def read_records(root: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    """Parse every record under ``root``; a broken file gives a warning naming it, not an error."""
+    """Parse every record under ``root``; a broken or mistyped one gives a warning naming it, not an error."""
     records, warnings = [], []
     for path in iter_record_files(root):
-        try:
-            with open(path, encoding="utf-8") as stream:
-                record = json.load(stream)
-        except (OSError, UnicodeDecodeError, ValueError) as error:
-            warnings.append(f"skipped {path}: not a readable JSON record ({type(error).__name__}: {error})")
-            continue
-        missing = [name for name in REQUIRED_FIELDS if not isinstance(record, dict) or name not in record]
-        if missing:
-            warnings.append(f"skipped {path}: not a run record (missing {', '.join(missing)})")
-            continue
-        record["_path"] = str(path)
-        records.append(record)
+        record, warning = read_record(path)
+        if record is None:
+            warnings.append(warning or f"skipped {path}")
+        else:
+            records.append(record)
     return records, warnings

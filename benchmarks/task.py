@@ -265,6 +265,10 @@ class Task:
     ``load`` finds it (a chunk of a simulation bank); the list must come out the same each time.
     Cluster executors run the steps as a job array before the cells; elsewhere ``load`` does all
     the work itself.
+    ``dataset_id`` names the data a cell runs on, so that published numbers are shown only beside
+    runs on their data: a stable id (``"pbmc68k_reduced"``), or ``fn(size, options) -> id`` where
+    it depends on them; ``None`` from it, or a user path among the options, means the user's data
+    (the runner records ``user:<content hash>``; see :mod:`benchmarks.dataset_id`).
     """
 
     name: str
@@ -282,6 +286,7 @@ class Task:
     datasets: tuple[Any, ...] = ()
     prepare: Ref | None = None
     pairs: tuple[tuple[str, str], ...] | None = None
+    dataset_id: str | Callable[[str, Mapping[str, Any]], str | None] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "metrics", tuple(self.metrics))

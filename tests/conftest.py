@@ -1,4 +1,5 @@
-"""Shared fixtures: the toy task of tests/fixtures/tasks on the task path, fresh results folders."""
+"""Shared fixtures: the toy task of tests/fixtures/tasks on the task path, fresh results folders, and every
+registered task's smoke data (loaded once per session for the contract tests and the smoke-time benchmark)."""
 
 from __future__ import annotations
 
@@ -21,3 +22,20 @@ def results(tmp_path: Path) -> Path:
     folder = tmp_path / "results"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture(scope="session")
+def smoke_data():
+    """``get(name) -> (LoadedData | None, problems)``: a registered task's smoke data at seed 0, loaded twice
+    (to check determinism) once for all its methods."""
+    from benchmarks.check import check_load
+    from benchmarks.registry import discover
+
+    registry, cache = discover(), {}
+
+    def get(name):
+        if name not in cache:
+            cache[name] = check_load(registry.get(name))
+        return cache[name]
+
+    return get

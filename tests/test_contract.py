@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.check import check_load, check_method, declaration_problems
+from benchmarks.check import check_method, declaration_problems
 from benchmarks.registry import discover
 
 REGISTRY = discover()
@@ -20,19 +20,6 @@ def test_no_task_failed_to_load():
 @pytest.mark.parametrize("name", TASKS)
 def test_declaration(name):
     assert declaration_problems(REGISTRY.get(name)) == []
-
-
-@pytest.fixture(scope="module")
-def smoke_data():
-    """Each task's smoke data at seed 0, loaded (twice, to check determinism) once for all its methods."""
-    cache = {}
-
-    def get(name):
-        if name not in cache:
-            cache[name] = check_load(REGISTRY.get(name))
-        return cache[name]
-
-    return get
 
 
 @pytest.mark.parametrize("name", TASKS)

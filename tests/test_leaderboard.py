@@ -79,14 +79,14 @@ def test_rows_differing_in_options_are_kept_apart_and_labelled():
 def test_published_and_recorded_rows_stand_beside_runs(tmp_path):
     (tmp_path / "published").mkdir()
     (tmp_path / "published" / "t.csv").write_text(
-        "size,method,metric,mean,std,n,citation,note\n"
-        "smoke,paper-net,acc,0.95,0.01,10,Doe 2020,Table 2\n"
-        "*,humans,acc,0.99,,,Roe 2019,any size\n"
-        "smoke,bad,acc,,,,x,\n")
+        "size,method,metric,mean,std,n,citation,note,dataset\n"
+        "smoke,paper-net,acc,0.95,0.01,10,Doe 2020,Table 2,data\n"
+        "*,humans,acc,0.99,,,Roe 2019,any size,data\n"
+        "smoke,bad,acc,,,,x,,data\n")
     (tmp_path / "published" / "u.csv").write_text(
-        "size,method,metric,mean,std,n,citation,note,setting\n"
-        "smoke,net,acc,0.8,,,Doe 2020,,cortex\n"
-        "smoke,net,acc,0.7,,,Doe 2020,,retina\n")
+        "size,method,metric,mean,std,n,citation,note,setting,dataset\n"
+        "smoke,net,acc,0.8,,,Doe 2020,,cortex,data\n"
+        "smoke,net,acc,0.7,,,Doe 2020,,retina,data\n")
     published, warnings = read_published(tmp_path)
     assert len(published) == 4 and "t.csv:4: mean is empty" in warnings[0]
     [other] = build([make_record(task="u", method="a")], published)

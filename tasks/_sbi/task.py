@@ -88,4 +88,5 @@ def make_task(name: str, summary: str) -> Task:
                    minimum=1, budget=True),
         ),
         datasets=(sbibm_dataset(name),),
+        dataset_id=f"sbibm/{name}",  # sbibm's 10 observations and reference posteriors
     )

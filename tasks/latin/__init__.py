@@ -32,6 +32,8 @@ TASK = Task(
     ),
     # 2: the mcnemar_p metric is gone (the runner tests the pairs below on the items); the CNN's batch order
     # comes from the cell's "cnn" stream
+    # the smoke size reads 4 authors x 3 works of the same mirror; a user's corpus is user:<hash>
+    dataset_id=lambda size, options: None if options["corpus"] else ("latin_library_4x3" if size == "smoke" else "latin_library_6"),
     version=2,
     metrics=(
         Metric("macro_f1", Direction.HIGHER, "", "macro-averaged F1 over authors on the test fragments"),

@@ -33,6 +33,8 @@ TASK = Task(
     name="pose",
     summary="Can body parts of animals be located in unstaged video frames without body markers?",
     citation=_CITATION,
+    # full: DeepLabCut's open-field project; smoke and default: generated frames; a user's project: user:<hash>
+    dataset_id=lambda size, options: None if options["project"] else ("dlc_openfield" if size == "full" else f"pose_synthetic_{size}"),
     version=1,
     metrics=(
         Metric("test_error", Direction.LOWER, "px",

@@ -139,6 +139,9 @@ def read_collected_csv(path: Path | str, bodyparts: list[str] | tuple[str, ...])
                     ) from None
                 if not math.isfinite(value):
                     raise ValueError(f"{path}: line {number} ({image}): {part}/{coord} is not finite: {text!r}")
+                if value < 0:  # a placeholder such as -99999 for "not visible" would become a target
+                    raise ValueError(f"{path}: line {number} ({image}): {part}/{coord} is negative ({text}); "
+                                     "pixel coordinates start at 0: leave a point that is not visible empty")
                 keypoints[i, k, c] = value
             if np.isnan(keypoints[i, k]).sum() == 1:
                 raise ValueError(f"{path}: line {number} ({image}): {part} has only one of x and y")
@@ -147,11 +150,14 @@ def read_collected_csv(path: Path | str, bodyparts: list[str] | tuple[str, ...])
 
 def read_image(path: Path) -> np.ndarray:
     """An image file as uint8: (H, W) for grey, (H, W, 3) otherwise (alpha and palettes dropped)."""
-    with Image.open(path) as image:
-        image.load()
-        if image.mode not in ("L", "RGB"):
-            image = image.convert("L" if image.mode in ("I;16", "I", "1", "LA") else "RGB")
-        return np.asarray(image, dtype=np.uint8).copy()
+    try:
+        with Image.open(path) as image:
+            image.load()
+            if image.mode not in ("L", "RGB"):
+                image = image.convert("L" if image.mode in ("I;16", "I", "1", "LA") else "RGB")
+            return np.asarray(image, dtype=np.uint8).copy()
+    except (OSError, SyntaxError, ValueError) as error:  # PIL: truncated, broken or unknown image files
+        raise ValueError(f"{path}: not a readable image ({type(error).__name__}: {error})") from None
 
 
 def read_project(project: Path | str, *, videos: list[str] | None = None) -> LabelledFrames:

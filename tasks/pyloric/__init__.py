@@ -26,6 +26,7 @@ TASK = Task(
         "of neural dynamics, eLife 9:e56261; Deistler, Macke & Goncalves (2022), Energy-efficient network "
         "activity from disparate circuit parameters, PNAS 119(44):e2207632119"
     ),
+    dataset_id="stg_845_082_0044",  # x_o: the recording every size fits (a user's CSV: user:<hash>)
     version=1,
     metrics=(
         Metric("close_fraction", Direction.HIGHER, "fraction",

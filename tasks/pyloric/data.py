@@ -58,6 +58,9 @@ def check_observation(x: Any, source: str = "observation") -> np.ndarray:
         bad = [M.STAT_NAMES[i] for i in np.flatnonzero(~np.isfinite(x))]
         raise ValueError(f"{source}: NaN or infinite statistics {bad}; an observation must be a valid "
                          "(triphasic) rhythm with every statistic defined")
+    period = x[M.STAT_NAMES.index("cycle_period")]
+    if period <= 0:
+        raise ValueError(f"{source}: cycle_period is {period:g} ms; a rhythm's period is positive")
     return x
 
 
@@ -66,12 +69,12 @@ def read_user_observation(path: Path | str) -> np.ndarray:
     header row of the 18 statistic names (``circuit.STAT_NAMES``) and one row of values."""
     import pandas as pd
 
-    from tasks.pyloric.observation import read_observation_csv
+    from tasks.pyloric.observation import read_csv_named, read_observation_csv
 
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: observation file not found")
-    frame = pd.read_csv(path)
+    frame = read_csv_named(path)
     if "value_pyloric_pkg_order" in frame.columns:
         return read_observation_csv(path)
     missing = [name for name in M.STAT_NAMES if name not in frame.columns]

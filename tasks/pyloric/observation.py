@@ -9,6 +9,7 @@ six significant digits and is checked against them by ``read_observation_csv``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +27,16 @@ X_O = np.array(
 _CSV_COLUMN = "value_pyloric_pkg_order"
 
 
+def read_csv_named(path: Path) -> Any:
+    """``pandas.read_csv``, with errors (an empty file, a broken quote) that name the file."""
+    import pandas as pd
+
+    try:
+        return pd.read_csv(path)
+    except (ValueError, UnicodeDecodeError) as error:  # pandas' EmptyDataError and ParserError are ValueErrors
+        raise ValueError(f"{path}: not a readable CSV file ({type(error).__name__}: {error})") from None
+
+
 def read_observation_csv(path: Path | str) -> np.ndarray:
     """Read x_o (18,) from ``xo_prep845_082_0044.csv`` (column ``value_pyloric_pkg_order``)."""
     import pandas as pd
@@ -33,7 +44,7 @@ def read_observation_csv(path: Path | str) -> np.ndarray:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: observation file not found")
-    frame = pd.read_csv(path)
+    frame = read_csv_named(path)
     if _CSV_COLUMN not in frame.columns:
         raise ValueError(f"{path}: no column {_CSV_COLUMN!r} (columns: {list(frame.columns)})")
     values = pd.to_numeric(frame[_CSV_COLUMN], errors="coerce").to_numpy(dtype=np.float64)

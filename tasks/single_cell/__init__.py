@@ -27,8 +27,16 @@ SC_MIXOLOGY = Dataset(
     description="CEL-seq2 UMI counts of lung-cancer cell lines: 3 lines (274 cells) and 5 lines (plate 1, ~300 cells)",
 )
 
+def dataset_id(size, options):
+    """pbmc68k_reduced, sc_mixology/<experiment> or synthetic_splat; None for a user's file (user:<hash>)."""
+    source = BUDGETS[size].auto_source if options["source"] == "auto" else options["source"]
+    named = {"pbmc68k": "pbmc68k_reduced", "mixology": f"sc_mixology/{options['mixology_experiment']}"}
+    return None if options["data_path"] else named.get(source, "synthetic_splat")
+
+
 TASK = Task(
     name="single_cell",
+    dataset_id=dataset_id,
     summary="Can cells of the same type be found from their gene-expression profiles in a 2-D map?",
     citation=(
         "Kobak D, Berens P. The art of using t-SNE for single-cell transcriptomics. "

@@ -93,3 +93,45 @@ def test_runner_overhead_per_cell(benchmark, request, tmp_path):
         per_cell = benchmark.stats.stats.mean / len(cells)
         benchmark.extra_info["seconds_per_cell"] = per_cell
         assert per_cell < 0.05, f"runner overhead {per_cell * 1000:.1f} ms per cell; target < 50 ms"
+
+
+def _read_records_presence_only(root):
+    """The reader before records were checked by type (issue 12): JSON parsed, six fields present."""
+    import json
+
+    from benchmarks.store import iter_record_files
+
+    records = []
+    for path in iter_record_files(root):
+        with open(path, encoding="utf-8") as stream:
+            record = json.load(stream)
+        if all(name in record for name in ("task", "method", "size", "seed", "status", "key")):
+            record["_path"] = str(path)
+            records.append(record)
+    return records
+
+
+def test_typed_reading_costs_little_over_presence_checks(benchmark, many_records):
+    """The schema check on read, as a ratio to the presence-only reader measured in the same run."""
+    import time
+
+    root, count = many_records
+    before = []
+
+    def both():  # interleaved, so that the machine's load weighs on both alike
+        started = time.perf_counter()
+        assert len(_read_records_presence_only(root)) == count
+        before.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        result = read_records(root)
+        return result, time.perf_counter() - started
+
+    (records, warnings), _ = both()  # warm the file cache
+    before.clear()
+    times = [both()[1] for _ in range(3)]
+    records, warnings = benchmark.pedantic(lambda: read_records(root), rounds=1, iterations=1)
+    assert len(records) == count and not warnings
+    if not benchmark.disabled:
+        ratio = min(times) / min(before)
+        benchmark.extra_info["ratio_to_presence_only"] = ratio
+        assert ratio < 2.0, f"typed reading {ratio:.2f}x the presence-only reader; target < 2x"

@@ -1,0 +1,69 @@
+"""Recorded reference runs (baselines/recorded) and the run plan with its estimates."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from benchmarks import calibration, recorded
+from benchmarks.cli import main
+from benchmarks.plan import Estimate, lines
+from benchmarks.results import load
+from toy_run import run_toy
+
+
+@pytest.fixture(autouse=True)
+def offline(tmp_path, monkeypatch):
+    monkeypatch.setenv("BENCHMARKS_DATA", str(tmp_path / "cache"))
+    monkeypatch.setenv("BENCHMARKS_BASELINES", str(tmp_path / "baselines"))
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+def test_recording_keeps_ok_runs_with_figures_and_the_machine(toy_tasks, tmp_path, capsys):
+    reference = tmp_path / "reference"
+    assert run_toy(reference) == 1
+    baselines = tmp_path / "baselines"
+    assert recorded.main([str(reference), str(baselines)]) == 0
+    out = capsys.readouterr()
+    assert "recorded 2 runs" in out.out and "broken seed 0: failed, not recorded" in out.err
+    kept = load(baselines / "recorded")
+    assert sorted(kept["method"]) == ["mean", "zero"] and kept["figure"].notna().all()
+    machine = json.loads((baselines / calibration.CALIBRATION_FILE).read_text())
+    assert machine["seconds"] > 0 and machine["cpu_cores"]
+    # recording again replaces the task's records, never adds to them
+    assert recorded.main([str(reference), str(baselines)]) == 0
+    assert len(load(baselines / "recorded")) == 2
+
+
+def test_recorded_rows_stand_beside_a_new_run_and_give_the_plan_its_estimates(toy_tasks, tmp_path, capsys):
+    reference = tmp_path / "reference"
+    assert run_toy(reference) == 1
+    recorded.record(reference, tmp_path / "baselines")
+    capsys.readouterr()
+    new = tmp_path / "new"
+    assert run_toy(new) == 1
+    out = capsys.readouterr()
+    assert "toy/smoke/zero seed 0: ~" in out.err and "(recorded ×" in out.err
+    assert "toy/smoke/broken seed 0: ? (no estimate)" in out.err  # failed cells are never recorded
+    assert "plan: 3 cells, ~" in out.err and "+ 1 cells without an estimate" in out.err
+    assert " recorded " in out.out  # the reference rows beside the new ones
+    # a second run estimates from this machine's own records first
+    assert run_toy(new, "--force") == 1
+    assert "toy/smoke/mean seed 0: ~0s (this machine)" in capsys.readouterr().err
+
+
+def test_plan_lines_sum_known_estimates_and_count_unknown_ones():
+    estimates = [Estimate("a", 30.0, "this machine"), Estimate("b", 90.0, "recorded ×2"), Estimate("c", math.nan, "no estimate")]
+    text = lines(estimates, jobs=2)
+    assert text[:3] == ["  a: ~30s (this machine)", "  b: ~1m30s (recorded ×2)", "  c: ? (no estimate)"]
+    assert text[3] == "plan: 3 cells, ~2m00s over 2 jobs: ~1m00s at best + 1 cells without an estimate"
+
+
+def test_the_calibration_file_is_read_back_or_ignored(tmp_path):
+    assert calibration.read(tmp_path) is None
+    (tmp_path / calibration.CALIBRATION_FILE).write_text('{"seconds": 0.25}')
+    assert calibration.read(tmp_path) == 0.25
+    (tmp_path / calibration.CALIBRATION_FILE).write_text('{"seconds": "fast"}')
+    assert calibration.read(tmp_path) is None
