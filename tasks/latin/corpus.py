@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tasks.latin.language import is_latin
+
 SENTENCES_PER_FRAGMENT = 10
 MIN_SENTENCE_WORDS = 5
 ON_TOO_FEW = ("drop", "stop")
@@ -101,10 +103,11 @@ def _is_title(line: str) -> bool:
 def clean_text(text: str) -> str:
     """Strip the Latin Library's furniture and editorial marks; keep the prose (original case).
 
-    Removed: the header (first line when it is a heading, e.g. "Cicero: de Amicitia"), upper-case
-    titles, rows of section numbers, the footer (author name, "The Latin Library", "The Classics
-    Page"), Roman chapter numbers opening a paragraph, ``[n]`` markers and editors' deletions ``[...]``, the brackets of editors' additions
-    ``<...>``, digits and control characters.
+    Removed: the header (first line when it is a heading, e.g. "Cicero: de Amicitia"), lines
+    (paragraphs) that are not Latin (editors' notes, front matter: :func:`tasks.latin.language.is_latin`),
+    upper-case titles, rows of section numbers, the footer (author name, "The Latin Library", "The
+    Classics Page"), Roman chapter numbers opening a paragraph, ``[n]`` markers and editors'
+    deletions ``[...]``, the brackets of editors' additions ``<...>``, digits and control characters.
     """
     lines = [line.strip() for line in _CONTROL.sub("", text).splitlines()]
     lines = [line for line in lines if any(c.isalpha() for c in line) and not _FOOTER.search(line)]
@@ -112,6 +115,7 @@ def clean_text(text: str) -> str:
         lines.pop()  # the footer's author name
     if lines and _is_title(lines[0]):
         lines.pop(0)
+    lines = [line for line in lines if is_latin(line)]  # editors' notes, front matter in English
     lines = [_CHAPTER.sub("", line) for line in lines if not (line.upper() == line and len(line.split()) <= 20)]
     body = _SECTION_MARK.sub(" ", " ".join(lines))
     body = _ANGLE.sub("", body)

@@ -203,3 +203,40 @@ def test_max_epochs_option_overrides_the_size_budget():
     assert make_context(TASK, "smoke").budget == BUDGETS["smoke"]
     budget = make_context(TASK, "default", options={"max_epochs": "3"}).budget
     assert budget.max_epochs == 3 and budget.filters == BUDGETS["default"].filters
+
+
+def test_is_latin_tells_editors_notes_from_prose_and_verse():
+    from tasks.latin.language import is_latin
+
+    assert is_latin("Gallia est omnis divisa in partes tres, quarum unam incolunt Belgae.")
+    assert is_latin("Obsequium amicos, veritas odium parit.")  # no function word of either language: kept
+    assert is_latin("Is pecuniam et vim habet; at his non est fides.")  # "is", "at", "his" are Latin too
+    assert not is_latin("This text is taken from the edition of Halm, with the corrections of the editor.")
+    assert not is_latin("The manuscripts read et cetera here; the reading is corrupt.")  # a quoted Latin word
+
+
+def test_clean_text_drops_english_notes_and_front_matter():
+    page = (
+        "Cicero: de Amicitia\n"
+        "Translated and edited for the web by the staff of the library; see the notes at the end.\n"
+        "Q. Mucius augur multa narrare de C. Laelio socero suo memoriter et iucunde solebat.\n"
+        "Note: the text of this passage is corrupt in all of the manuscripts.\n"
+        "Obsequium amicos, veritas odium parit.\n"
+    )
+    assert clean_text(page) == (
+        "Q. Mucius augur multa narrare de C. Laelio socero suo memoriter et iucunde solebat. "
+        "Obsequium amicos, veritas odium parit."
+    )
+
+
+def test_language_rule_drops_no_line_of_the_mirror_s_prose(latin_env):
+    """On the shipped texts only the English header lines (removed as headers anyway) fail the rule."""
+    from tasks.latin.corpus import _CONTROL
+    from tasks.latin.language import is_latin
+
+    flagged = []
+    for path in sorted((latin_env / "latin").glob("*/*.txt")):
+        lines = [line.strip() for line in _CONTROL.sub("", read_work(path)).splitlines()]
+        flagged += [(path.name, k) for k, line in enumerate(lines) if line and not is_latin(line)
+                    and "Latin Library" not in line and "Classics Page" not in line]
+    assert flagged and all(k == 0 for _, k in flagged)  # "Seneca: On Benefits I" and the like

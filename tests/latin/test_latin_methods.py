@@ -44,13 +44,14 @@ def test_cnn_beats_majority_without_touching_data_or_global_state(smoke):
     assert fingerprint(smoke) == before
     assert torch.equal(torch.get_rng_state(), rng_state) and torch.get_num_threads() == threads
     assert model.metrics["macro_f1"] > control.metrics["macro_f1"] + 0.2
-    assert 1 <= output.info["epochs"] <= BUDGETS["smoke"].max_epochs and output.info["seconds_per_epoch"] > 0
+    assert all(1 <= e <= BUDGETS["smoke"].max_epochs for e in output.info["epochs"])
+    assert len(output.info["epochs"]) == BUDGETS["smoke"].ensemble and output.info["seconds_per_epoch"] > 0
     assert model.items.values.sum() == round(model.metrics["accuracy"] * len(smoke.split.test))
 
 
 def test_max_epochs_option_limits_the_cnn(smoke):
     output, evaluation = run("cnn_sq", smoke, options={"max_epochs": 1})
-    assert output.info["epochs"] == 1 and output.info["channels"] == 6
+    assert set(output.info["epochs"]) == {1} and output.info["channels"] == 6
     assert len(evaluation.items.values) == len(smoke.split.test)
 
 
@@ -88,3 +89,17 @@ def test_figure_writes_a_confusion_matrix(smoke, tmp_path):
     assert counts.sum(axis=1).tolist() == np.bincount(smoke.labels[smoke.split.test], minlength=len(smoke.authors)).tolist()
     figure(smoke, output, tmp_path / "confusion.png")
     assert (tmp_path / "confusion.png").stat().st_size > 1000
+
+
+def test_cnn_ensemble_trains_differently_initialised_networks(smoke):
+    import dataclasses
+
+    from tasks.latin import TASK
+    from tasks.latin.methods.cnn import train_cnn
+
+    ctx = make_context(TASK, "smoke", 0, method="cnn")
+    ctx = dataclasses.replace(ctx, budget=dataclasses.replace(ctx.budget, ensemble=2, max_epochs=2, extra_epochs=1))
+    y_pred, info = train_cnn(smoke, None, ctx)
+    assert info["epochs"] == [2, 2] and info["extra_epochs"] == 1 and len(y_pred) == len(smoke.split.test)
+    first, second = info["val_macro_f1"]
+    assert len(first) == len(second) == 2 and first != second  # other weights, other batch orders

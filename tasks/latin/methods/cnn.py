@@ -2,18 +2,23 @@
 
 Channels: raw text, DV-MA, DV-SA, DV-EX and (``cnn_sq``) the SQ string or (``cnn_fake``) the
 FAKE string, each as a character sequence -> Embedding(32) -> two parallel Conv1d (kernels 3
-and 5) -> ReLU -> global max-pool -> concat -> Dropout(0.5) -> ReLU -> Linear(n_authors); a dense
-BF branch Linear(256) -> ReLU -> Dropout -> Linear(n_authors) -> ReLU. The channel outputs are
-averaged and pass a final Linear(n_authors, n_authors). Cross-entropy, Adam, Xavier init,
-early stopping on validation macro-F1 (the best epoch's weights are kept); width, lengths,
-epochs, batch size and learning rate come from the size's budget (``tasks.latin.sizes``).
-Not done: the paper's 10 extra epochs on train+validation after early stopping.
+and 5) -> ReLU -> global max-pool -> concat -> Dropout(0.5) -> ReLU -> Linear(n_authors)
+(:mod:`tasks.latin.methods.charconv`); a dense BF branch Linear(256) -> ReLU -> Dropout ->
+Linear(n_authors) -> ReLU. The channel outputs are averaged and pass a final
+Linear(n_authors, n_authors). Cross-entropy, Adam, Xavier init, early stopping on validation
+macro-F1 (the best epoch's weights are kept), then the paper's extra epochs on train +
+validation. Beyond the paper: each epoch sees a random window (``crop`` symbols) of every
+channel of a fragment, evaluation sees the whole fragment, and ``ensemble`` networks (the
+cell's seed, different initialisations and batch orders) average their probabilities.
+Width, lengths, epochs, batch size and learning rate come from the size's budget
+(``tasks.latin.sizes``).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,38 +29,28 @@ from benchmarks.context import RunContext
 from tasks.latin.data import LatinData
 from tasks.latin.features import DV_VIEWS, base_features, distort, fake_quantities
 from tasks.latin.metrics import Prediction
+from tasks.latin.methods.charconv import CharChannel, ConvCharChannel, zero_padding
 from tasks.latin.sizes import Budget
-
-EMBEDDING = 32
-
-
-class CharChannel(nn.Module):
-    """Embedding -> Conv1d k=3 and k=5 -> ReLU -> max-pool -> Dropout -> ReLU -> Linear."""
-
-    def __init__(self, vocabulary: int, filters: int, n_classes: int) -> None:
-        super().__init__()
-        self.embedding = nn.Embedding(vocabulary, EMBEDDING, padding_idx=0)
-        self.convs = nn.ModuleList([nn.Conv1d(EMBEDDING, filters, k, padding=k // 2) for k in (3, 5)])
-        self.dropout = nn.Dropout(0.5)
-        self.out = nn.Linear(2 * filters, n_classes)
-
-    def forward(self, codes: torch.Tensor) -> torch.Tensor:  # (batch, length) -> (batch, n_classes)
-        x = self.embedding(codes).transpose(1, 2)
-        pooled = [torch.relu(conv(x)).amax(dim=2) for conv in self.convs]
-        return self.out(torch.relu(self.dropout(torch.cat(pooled, dim=1))))
 
 
 class MultiChannelCNN(nn.Module):
-    """Character channels and a dense BF branch, averaged, then a final linear layer."""
+    """Character channels and a dense BF branch, averaged, then a final linear layer.
 
-    def __init__(self, vocabularies: Sequence[int], bf_dim: int, filters: int, n_classes: int) -> None:
+    ``channel``: the character channel's class (:class:`CharChannel`, or the reference
+    :class:`ConvCharChannel`, which computes the same with ``nn.Conv1d``).
+    """
+
+    def __init__(self, vocabularies: Sequence[int], bf_dim: int, filters: int, n_classes: int,
+                 channel: type[ConvCharChannel] = CharChannel) -> None:
         super().__init__()
-        self.channels = nn.ModuleList([CharChannel(v, filters, n_classes) for v in vocabularies])
+        self.channels = nn.ModuleList([channel(v, filters, n_classes) for v in vocabularies])
         self.bf = nn.Sequential(nn.Linear(bf_dim, 256), nn.ReLU(), nn.Dropout(0.5), nn.Linear(256, n_classes), nn.ReLU())
         self.final = nn.Linear(n_classes, n_classes)
         for parameter in self.parameters():
             if parameter.dim() > 1:
                 nn.init.xavier_uniform_(parameter)
+        for module in self.channels:
+            zero_padding(module)
 
     def forward(self, sequences: Sequence[torch.Tensor], bf: torch.Tensor) -> torch.Tensor:
         outputs = [channel(seq) for channel, seq in zip(self.channels, sequences)] + [self.bf(bf)]
@@ -75,90 +70,140 @@ def encode(strings: Sequence[str], length: int, alphabet: Mapping[str, int] | No
 
 def channel_strings(data: LatinData, rhythm: str | None, seed: int) -> list[list[str]]:
     """Per channel, one string per fragment: text, DV-MA, DV-SA, DV-EX [, SQ or FAKE drawn with ``seed``]."""
+    if rhythm not in (None, "sq", "fake"):
+        raise ValueError(f"rhythm must be None, 'sq' or 'fake', got {rhythm!r}")
     texts = [f.text for f in data.fragments]
     channels = [texts] + [[distort(t, view) for t in texts] for view in DV_VIEWS]
     if rhythm == "sq":
         channels.append(list(data.sq))
     elif rhythm == "fake":
         channels.append(fake_quantities(data.fragments, seed))
-    elif rhythm is not None:
-        raise ValueError(f"rhythm must be None, 'sq' or 'fake', got {rhythm!r}")
     return channels
 
 
+@dataclass(frozen=True)
+class Channel:
+    """One channel's codes (n_fragments, longest kept), each fragment's length (symbols kept), and the training window."""
+
+    codes: np.ndarray
+    lengths: np.ndarray
+    vocabulary: int  # alphabet size + padding + unknown
+    crop: int
+
+    def window(self, rows: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
+        """A ``crop``-long window of each row at a random offset (``rng``), or the whole rows (None), trimmed."""
+        if rng is None:
+            return self.codes[rows, : max(1, int(self.lengths[rows].max()))]
+        offsets = rng.integers(0, np.maximum(self.lengths[rows] - self.crop, 0) + 1)
+        return self.codes[rows[:, None], offsets[:, None] + np.arange(self.crop)]
+
+
+def make_channels(strings: Sequence[Sequence[str]], train: np.ndarray, crops: Sequence[int], cap: int) -> list[Channel]:
+    """Encode each channel (alphabet from the training fragments only: unseen symbols are "unknown"), at most ``cap`` symbols."""
+    channels = []
+    for channel, crop in zip(strings, crops):
+        alphabet = {c: i + 2 for i, c in enumerate(sorted({c for i in train for c in channel[i]}))}
+        lengths = np.minimum([len(s) for s in channel], cap)
+        codes, _ = encode(channel, max(int(lengths.max()), crop), alphabet)
+        channels.append(Channel(codes, lengths, len(alphabet) + 2, crop))
+    return channels
+
+
+def build_channels(data: LatinData, rhythm: str | None, budget: Budget, seed: int) -> list[Channel]:
+    """The encoded channels of :func:`channel_strings`, with the budget's windows (characters, then syllables)."""
+    strings = channel_strings(data, rhythm, seed)
+    crops = [budget.max_chars] * (1 + len(DV_VIEWS)) + [budget.max_syllables] * (rhythm is not None)
+    return make_channels(strings, data.split.train, crops, budget.eval_chars)
+
+
 def train_cnn(data: LatinData, rhythm: str | None, ctx: RunContext) -> tuple[np.ndarray, dict[str, Any]]:
-    """Train on data.split.train with early stopping on data.split.val; predict data.split.test.
+    """Train ``budget.ensemble`` networks on data.split.train (early stopping on data.split.val, then
+    ``budget.extra_epochs`` on both); predict data.split.test with their mean probabilities.
 
     ``rhythm``: None, ``"sq"`` or ``"fake"`` (the extra channel). The budget is ``ctx.budget``;
-    weights are initialised from the cell's seed, batches drawn from its ``"batches"`` stream.
-    Returns test predictions (n_test,) and a record of the training (epochs, seconds per epoch,
-    validation macro-F1 per epoch).
+    weights are initialised from the cell's seed, batches and windows drawn from its ``"batches"``
+    stream. Returns test predictions (n_test,) and a record of the training (epochs, seconds per
+    epoch, validation macro-F1 per epoch, per network).
     """
     budget: Budget = ctx.budget
-    split = data.split
-    strings = channel_strings(data, rhythm, ctx.seed)
-    arrays = []
-    for k, channel in enumerate(strings):
-        length = budget.max_syllables if (rhythm is not None and k == len(strings) - 1) else budget.max_chars
-        # the alphabet comes from training fragments only; unseen symbols map to "unknown"
-        alphabet = {c: i + 2 for i, c in enumerate(sorted({c for i in split.train for c in channel[i]}))}
-        codes, _ = encode(channel, length, alphabet)
-        arrays.append((codes, len(alphabet) + 2))
+    channels = build_channels(data, rhythm, budget, ctx.seed)
     bf = base_features(data.fragments).astype(np.float32)
+    rng = ctx.rng("batches")
     with ctx.torch_seeded(threads=budget.threads):
-        return _train(data, arrays, bf, ctx)
+        fits = [_fit(data, channels, bf, budget, rng, ctx, member) for member in range(budget.ensemble)]
+    probabilities = np.mean([p for p, _ in fits], axis=0)
+    histories = [h for _, h in fits]
+    return probabilities.argmax(axis=1), {
+        "epochs": [h["epochs"] for h in histories],  # per network, before the extra epochs
+        "extra_epochs": budget.extra_epochs,
+        "best_epoch": [h["best_epoch"] for h in histories],
+        "val_macro_f1": [h["val_macro_f1"] for h in histories],
+        "seconds_per_epoch": float(np.mean([s for h in histories for s in h["seconds"]])),
+        "channels": len(channels) + 1,
+    }
 
 
-def _train(data: LatinData, arrays: list, bf: np.ndarray, ctx: RunContext) -> tuple[np.ndarray, dict[str, Any]]:
+def _inputs(channels: Sequence[Channel], bf: np.ndarray, rows: np.ndarray, rng: np.random.Generator | None,
+            device: torch.device) -> tuple[list[torch.Tensor], torch.Tensor]:
+    """A batch: each channel's windows (``rng``) or whole rows (None), and the BF rows."""
+    return [torch.from_numpy(c.window(rows, rng)).to(device) for c in channels], torch.from_numpy(bf[rows]).to(device)
+
+
+def train_epoch(model: MultiChannelCNN, optimiser: torch.optim.Optimizer, channels: Sequence[Channel], bf: np.ndarray,
+                labels: np.ndarray, rows: np.ndarray, batch_size: int, rng: np.random.Generator,
+                device: torch.device) -> float:
+    """One pass over ``rows`` in an order and with windows drawn from ``rng``; returns its seconds."""
+    started = time.perf_counter()
+    model.train()
+    loss_fn = nn.CrossEntropyLoss()
+    order = rows[rng.permutation(len(rows))]
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
+        seqs, dense = _inputs(channels, bf, chunk, rng, device)
+        optimiser.zero_grad()
+        loss_fn(model(seqs, dense), torch.from_numpy(labels[chunk]).to(device)).backward()
+        optimiser.step()
+    return time.perf_counter() - started
+
+
+def predict_proba(model: MultiChannelCNN, channels: Sequence[Channel], bf: np.ndarray, rows: np.ndarray,
+                  device: torch.device) -> np.ndarray:
+    """Class probabilities (len(rows), n_classes) from the whole fragments."""
+    model.eval()
+    out = []
+    with torch.no_grad():
+        for start in range(0, len(rows), 128):
+            seqs, dense = _inputs(channels, bf, rows[start : start + 128], None, device)
+            out.append(torch.softmax(model(seqs, dense), dim=1).cpu().numpy())
+    return np.concatenate(out)
+
+
+def _fit(data: LatinData, channels: list[Channel], bf: np.ndarray, budget: Budget, rng: np.random.Generator,
+         ctx: RunContext, member: int) -> tuple[np.ndarray, dict[str, Any]]:
+    """One network: early stopping on validation, extra epochs on train+val; test probabilities and its history."""
     from sklearn.metrics import f1_score
 
-    budget: Budget = ctx.budget
     split, y, device = data.split, data.labels, ctx.device
-    rng = ctx.rng("batches")
-    model = MultiChannelCNN([v for _, v in arrays], bf.shape[1], budget.filters, len(data.authors)).to(device)
+    model = MultiChannelCNN([c.vocabulary for c in channels], bf.shape[1], budget.filters, len(data.authors)).to(device)
     optimiser = torch.optim.Adam(model.parameters(), lr=budget.learning_rate)
-    loss_fn = nn.CrossEntropyLoss()
-
-    def batch(rows: np.ndarray) -> tuple[list[torch.Tensor], torch.Tensor]:
-        seqs = [torch.from_numpy(codes[rows]).to(device) for codes, _ in arrays]
-        return seqs, torch.from_numpy(bf[rows]).to(device)
-
-    def predict(rows: np.ndarray) -> np.ndarray:
-        model.eval()
-        out = []
-        with torch.no_grad():
-            for start in range(0, len(rows), 256):
-                seqs, dense = batch(rows[start : start + 256])
-                out.append(model(seqs, dense).argmax(dim=1).cpu().numpy())
-        return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
-
-    best_score, best_state, best_epoch, history, epoch_seconds = -1.0, None, 0, [], []
-    for epoch in ctx.track(range(budget.max_epochs), f"CNN epochs ({data.split_mode} split)"):
-        started = time.perf_counter()
-        model.train()
-        order = split.train[rng.permutation(len(split.train))]
-        for start in range(0, len(order), budget.batch_size):
-            rows = order[start : start + budget.batch_size]
-            seqs, dense = batch(rows)
-            optimiser.zero_grad()
-            loss = loss_fn(model(seqs, dense), torch.from_numpy(y[rows]).to(device))
-            loss.backward()
-            optimiser.step()
-        epoch_seconds.append(time.perf_counter() - started)
-        score = float(f1_score(y[split.val], predict(split.val), average="macro"))
+    best_score, best_state, best_epoch, history, seconds = -1.0, None, 0, [], []
+    label = f"CNN epochs ({data.split_mode} split)" + (f", network {member + 1}/{budget.ensemble}" if budget.ensemble > 1 else "")
+    for k in ctx.track(range(budget.max_epochs), label):
+        seconds.append(train_epoch(model, optimiser, channels, bf, y, split.train, budget.batch_size, rng, device))
+        score = float(f1_score(y[split.val], predict_proba(model, channels, bf, split.val, device).argmax(axis=1),
+                               average="macro"))
         history.append(score)
         if score > best_score:
-            best_score, best_epoch = score, epoch
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        elif epoch >= budget.warmup and epoch - best_epoch >= budget.patience:
+            best_score, best_epoch = score, k
+            best_state = {name: v.detach().clone() for name, v in model.state_dict().items()}
+        elif k >= budget.warmup and k - best_epoch >= budget.patience:
             break
     model.load_state_dict(best_state)
-    return predict(split.test), {
-        "epochs": len(history),
-        "best_epoch": best_epoch + 1,
-        "val_macro_f1": history,
-        "seconds_per_epoch": float(np.mean(epoch_seconds)),
-        "channels": len(arrays) + 1,
+    both = np.concatenate([split.train, split.val])
+    for _ in range(budget.extra_epochs):  # the paper's: the best network sees the validation fragments too
+        seconds.append(train_epoch(model, optimiser, channels, bf, y, both, budget.batch_size, rng, device))
+    return predict_proba(model, channels, bf, split.test, device), {
+        "epochs": len(history), "best_epoch": best_epoch + 1, "val_macro_f1": history, "seconds": seconds,
     }
 
 
