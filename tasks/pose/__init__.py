@@ -7,7 +7,7 @@ from pathlib import Path
 
 from benchmarks.data import Dataset, read_registry
 from benchmarks.task import Direction, Method, MethodKind, Metric, Option, Task
-from tasks.pose.sizes import BUDGETS, SIZES
+from tasks.pose.sizes import BUDGETS, SIZES, SYNTHETIC
 
 _M = "tasks.pose"
 _CITATION = (
@@ -31,11 +31,12 @@ OPENFIELD_PROJECT = "openfield-Pranav-2018-10-30"
 
 TASK = Task(
     name="pose",
+    # default and full: DeepLabCut's open-field project; smoke: generated frames; a user's project: user:<hash>
+    dataset_id=lambda size, options: None if options["project"] else (
+        f"pose_synthetic_{size}" if size in SYNTHETIC else "dlc_openfield"),
     summary="Can body parts of animals be located in unstaged video frames without body markers?",
     citation=_CITATION,
-    # full: DeepLabCut's open-field project; smoke and default: generated frames; a user's project: user:<hash>
-    dataset_id=lambda size, options: None if options["project"] else ("dlc_openfield" if size == "full" else f"pose_synthetic_{size}"),
-    version=1,
+    version=2,  # 2: default is the real open-field project; MobileNetV2 backbone
     metrics=(
         Metric("test_error", Direction.LOWER, "px",
                "mean Euclidean distance between predicted and labelled test points (DeepLabCut's 'RMSE')"),
@@ -55,7 +56,8 @@ TASK = Task(
         Method("ridge_hog", MethodKind.BASELINE, f"{_M}.methods.ridge:ridge",
                "ridge regression (GCV alpha) from HOG features of the frame resized to 96x72 to coordinates"),
         Method("dlc_resnet", MethodKind.MODEL, f"{_M}.methods.dlc:dlc",
-               "DeepLabCut's design: ResNet (stride 16) + deconvolution to stride 8, score maps + location refinement"),
+               "DeepLabCut's design: ResNet or MobileNetV2 (stride 16) + deconvolution to stride 8, score maps + "
+               "location refinement"),
     ),
     load=f"{_M}.data:load",
     evaluate=f"{_M}.metrics:evaluate",
@@ -64,19 +66,20 @@ TASK = Task(
         Option("project", Path, None, "a DeepLabCut project folder (config.yaml + labeled-data) to use instead of the size's data"),
         Option("split", str, "frames", "frames: random frames (DeepLabCut's way); videos: hold out whole videos",
                choices=("frames", "videos")),
-        Option("train_fraction", float, 0.8, "share of frames for training (DeepLabCut's default is 0.95; 0.8 gives a steadier test error)",
-               minimum=0.0, maximum=1.0, exclusive_minimum=True, exclusive_maximum=True),
-        Option("backbone", str, None, "the model's ResNet (default: the size's, resnet18 for smoke and default, resnet50 for full)",
-               choices=("resnet18", "resnet50"), budget=True),
+        Option("train_fraction", float, None, "share of frames for training (default: the size's, 0.8; full: "
+               "DeepLabCut's 0.95)", minimum=0.0, maximum=1.0, exclusive_minimum=True, exclusive_maximum=True, budget=True),
+        Option("backbone", str, None, "the model's backbone (default: the size's, mobilenet_v2 for smoke and default, "
+               "resnet50 for full)", choices=("mobilenet_v2", "resnet18", "resnet50"), budget=True),
         Option("iterations", int, None, "training iterations (default: the size's)", minimum=1, budget=True),
         Option("pretrain_iterations", int, None, "synthetic pre-training iterations; 0: no synthetic pre-training (default: the size's)",
                minimum=0, budget=True),
         Option("input_scale", float, None, "network input pixels per image pixel (DeepLabCut's global_scale; default: the size's)",
                minimum=0.0, exclusive_minimum=True, budget=True),
         Option("pretrain", str, "auto", "initial weights of the model: auto (ImageNet if cached, else synthetic "
-               "pre-training on real frames, else random), imagenet, synthetic, or none (random initialisation)",
+               "pre-training (once, cached) for real frames, else random), imagenet, synthetic, or none (random initialisation)",
                choices=("auto", "imagenet", "synthetic", "none")),
-        Option("weights", Path, None, "a torchvision ImageNet checkpoint (.pth) of the backbone; never downloaded"),
+        Option("weights", Path, None, "a torchvision ImageNet checkpoint (.pth) of the backbone, e.g. "
+               "mobilenet_v2-b0353104.pth; never downloaded"),
         Option("ridge_features", str, "hog", "features of the ridge baseline: HOG, or the resized pixels",
                choices=("hog", "pixels")),
     ),

@@ -1,10 +1,12 @@
-"""DeepLabCut's network in torch: ResNet backbone at output stride 16, one transposed convolution
-to stride 8, per-part score maps and location-refinement offsets (Mathis et al. 2018, after
-DeeperCut). Also the targets, the loss and the decoding of score maps into points.
+"""DeepLabCut's network in torch: a ResNet or MobileNetV2 backbone at output stride 16, one
+transposed convolution to stride 8, per-part score maps and location-refinement offsets (Mathis
+et al. 2018, after DeeperCut; MobileNetV2 as in DeepLabCut-Live, Kane et al. 2020). Also the
+targets, the loss and the decoding of score maps into points.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import torch
@@ -17,11 +19,13 @@ LOCREF_STDEV = 7.2801  # offsets are regressed in units of this many pixels (Dee
 LOCREF_WEIGHT = 0.05
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
-CHANNELS = {"resnet18": 512, "resnet50": 2048}
+CHANNELS = {"resnet18": 512, "resnet50": 2048, "mobilenet_v2": 320}
+#: torchvision's name of each backbone's ImageNet checkpoint (``<name>-<hash>.pth`` in the torch hub cache)
+CHECKPOINTS = {"resnet18": "resnet18", "resnet50": "resnet50", "mobilenet_v2": "mobilenet_v2"}
 
 
 class PoseNet(nn.Module):
-    """ResNet (stride 16 via a dilated last block) + deconvolution heads: (B, 3, H, W) -> score
+    """ResNet or MobileNetV2 (stride 16 via dilated last blocks) + deconvolution heads: (B, 3, H, W) -> score
     logits (B, K, H/8, W/8) and offsets (B, 2K, H/8, W/8) as (x, y) pairs per part. H, W multiples of 16.
 
     With ImageNet ``weights`` the batch-norm statistics stay frozen, as in DeepLabCut's TensorFlow
@@ -35,23 +39,10 @@ class PoseNet(nn.Module):
             raise ValueError(f"backbone must be one of {sorted(CHANNELS)}, got {backbone!r}")
         self.backbone_name = backbone
         self.frozen_batchnorm = weights is not None
-        norm = None if weights is not None else (lambda channels: nn.GroupNorm(min(32, channels // 4), channels))
-        if backbone == "resnet50":
-            resnet = torchvision.models.resnet50(
-                weights=None, replace_stride_with_dilation=[False, False, True], norm_layer=norm
-            )
+        if backbone == "mobilenet_v2":
+            self.body = _mobilenet_body(weights)
         else:
-            resnet = torchvision.models.resnet18(weights=None, norm_layer=norm)
-        if weights is not None:
-            state = torch.load(Path(weights), map_location="cpu", weights_only=True)  # no arbitrary unpickling
-            missing, unexpected = resnet.load_state_dict(state, strict=False)
-            if missing or unexpected:
-                raise ValueError(f"{weights}: not {backbone} weights (missing {missing[:3]}, unexpected {unexpected[:3]})")
-        if backbone == "resnet18":
-            _dilate_last_block(resnet.layer4)
-        self.body = nn.Sequential(
-            resnet.conv1, resnet.bn1, resnet.relu, resnet.maxpool, resnet.layer1, resnet.layer2, resnet.layer3, resnet.layer4
-        )
+            self.body = _resnet_body(backbone, weights)
         channels = CHANNELS[backbone]
         self.score = nn.ConvTranspose2d(channels, n_parts, 3, stride=2, padding=1, output_padding=1)
         self.locref = nn.ConvTranspose2d(channels, 2 * n_parts, 3, stride=2, padding=1, output_padding=1)
@@ -70,6 +61,48 @@ class PoseNet(nn.Module):
         return self.score(features), self.locref(features)
 
 
+def _load_backbone(model: nn.Module, weights: Path | str, backbone: str) -> None:
+    state = torch.load(Path(weights), map_location="cpu", weights_only=True)  # no arbitrary unpickling
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if missing or unexpected:
+        raise ValueError(f"{weights}: not {backbone} weights (missing {missing[:3]}, unexpected {unexpected[:3]})")
+
+
+def _resnet_body(backbone: str, weights: Path | str | None) -> nn.Sequential:
+    norm = None if weights is not None else (lambda channels: nn.GroupNorm(min(32, channels // 4), channels))
+    if backbone == "resnet50":
+        resnet = torchvision.models.resnet50(weights=None, replace_stride_with_dilation=[False, False, True], norm_layer=norm)
+    else:
+        resnet = torchvision.models.resnet18(weights=None, norm_layer=norm)
+    if weights is not None:
+        _load_backbone(resnet, weights, backbone)
+    if backbone == "resnet18":
+        _dilate_last_block(resnet.layer4)
+    return nn.Sequential(
+        resnet.conv1, resnet.bn1, resnet.relu, resnet.maxpool, resnet.layer1, resnet.layer2, resnet.layer3, resnet.layer4
+    )
+
+
+def _mobilenet_body(weights: Path | str | None) -> nn.Sequential:
+    """MobileNetV2's inverted-residual stages up to 320 channels (its final 1x1 to 1280 channels is
+    dropped, as a classifier's), the stride-32 stage run at stride 16 with dilated depthwise convolutions."""
+    # GroupNorm needs groups that divide the channels (MobileNetV2 has 144, 24, ...)
+    norm = None if weights is not None else (lambda channels: nn.GroupNorm(math.gcd(32, channels), channels))
+    model = torchvision.models.mobilenet_v2(weights=None, norm_layer=norm)
+    if weights is not None:
+        _load_backbone(model, weights, "mobilenet_v2")
+    features = model.features[:18]
+    for index, block in enumerate(features):
+        if index < 14:
+            continue
+        depthwise = block.conv[1][0]
+        if index == 14:
+            depthwise.stride = (1, 1)  # the block that would halve to stride 32
+        else:
+            depthwise.dilation, depthwise.padding = (2, 2), (2, 2)
+    return nn.Sequential(*features)
+
+
 def _dilate_last_block(layer: nn.Sequential) -> None:
     """Atrous last block for BasicBlock ResNets (torchvision dilates only Bottleneck ones)."""
     first = layer[0]
@@ -86,7 +119,7 @@ def _dilate_last_block(layer: nn.Sequential) -> None:
 def imagenet_weights(backbone: str) -> Path | None:
     """The torchvision ImageNet checkpoint of ``backbone`` in the torch hub cache, if present (never downloads)."""
     folder = Path(torch.hub.get_dir()) / "checkpoints"
-    found = sorted(folder.glob(f"{backbone}-*.pth")) if folder.is_dir() else []
+    found = sorted(folder.glob(f"{CHECKPOINTS[backbone]}-*.pth")) if folder.is_dir() else []
     return found[0] if found else None
 
 

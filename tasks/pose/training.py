@@ -22,14 +22,22 @@ from tasks.pose.project import LabelledFrames
 
 @dataclass(frozen=True)
 class Augmentation:
-    """DeepLabCut-like defaults: rotation +-25 deg with probability 0.4, scale jitter, crops
-    centred near a labelled point half of the time (``hybrid``), brightness/contrast jitter."""
+    """DeepLabCut-like augmentation: rotation, scale jitter, crops centred near a labelled point
+    half of the time (``hybrid``), brightness/contrast jitter and sensor noise. The defaults are
+    DeepLabCut's TensorFlow ones; :data:`AUGMENTATION` is what the model uses."""
 
     rotation_deg: float = 25.0
     rotation_probability: float = 0.4
     scale_range: tuple[float, float] = (0.75, 1.25)
     max_shift: float = 0.4  # crop centre jitter, as a share of the crop size
     brightness: float = 0.25
+    noise: float = 0.0  # largest standard deviation of Gaussian pixel noise, in intensity units (0..1)
+
+
+#: The model's augmentation: DeepLabCut 3's (PyTorch engine) affine (rotation +-30 deg with probability 0.5,
+#: scale 0.5-1.25; a little narrower here) and Gaussian noise (sigma up to 12.75/255), with contrast jitter,
+#: so that a few dozen labelled frames and synthetic ones teach poses and lighting they do not show.
+AUGMENTATION = Augmentation(rotation_deg=30.0, rotation_probability=0.5, scale_range=(0.6, 1.25), noise=0.05)
 
 
 def frames_to_tensors(frames: LabelledFrames, index: np.ndarray, device: torch.device) -> list[torch.Tensor]:
@@ -39,6 +47,13 @@ def frames_to_tensors(frames: LabelledFrames, index: np.ndarray, device: torch.d
         image = torch.from_numpy(np.ascontiguousarray(frames.images[i]))
         out.append((image[None] if image.ndim == 2 else image.permute(2, 0, 1)).to(device))
     return out
+
+
+def rescaled(image: torch.Tensor, input_scale: float) -> torch.Tensor:
+    """uint8 (C, H, W) resized by ``input_scale`` with antialiasing (not aliased bilinear sampling)."""
+    x = F.interpolate(image[None].float(), scale_factor=input_scale, mode="bilinear", antialias=True,
+                      recompute_scale_factor=False)
+    return x[0].round().clamp(0, 255).to(torch.uint8)
 
 
 def _normalise(image: torch.Tensor) -> torch.Tensor:
@@ -86,7 +101,11 @@ def augmented_batch(
         x = _normalise(image)[None]
         x = F.grid_sample(x, grid_t, mode="bilinear", padding_mode="zeros", align_corners=True)[0]
         gain, bias = rng.uniform(1 - augmentation.brightness, 1 + augmentation.brightness), rng.uniform(-0.2, 0.2)
-        out_images.append(x * gain + bias)
+        x = x * gain + bias
+        if augmentation.noise > 0:
+            sigma = rng.uniform(0, augmentation.noise) / IMAGENET_STD[1]  # intensity units -> normalised units
+            x = x + sigma * torch.as_tensor(rng.standard_normal(x.shape), dtype=x.dtype, device=x.device)
+        out_images.append(x)
         out_points.append(((points[i] - centre) @ rotation.T) * scale + q0)
     return torch.stack(out_images), torch.as_tensor(np.stack(out_points), dtype=torch.float32, device=images[0].device)
 
@@ -117,6 +136,10 @@ def train(
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0x7EA1]))
     images = frames_to_tensors(frames, rows, device)
     points = frames.keypoints[rows]
+    if input_scale != 1.0:  # resize once, as predict does: crops then come from the frames the network sees
+        images = [rescaled(image, input_scale) for image in images]
+        points = (points + 0.5) * input_scale - 0.5
+        input_scale = 1.0
     optimiser = torch.optim.AdamW(net.parameters(), lr=learning_rate, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.MultiStepLR(optimiser, milestones=[int(0.8 * iterations)], gamma=0.1)
     crop = (int(math.ceil(crop[0] / 16) * 16), int(math.ceil(crop[1] / 16) * 16))
@@ -153,9 +176,10 @@ def predict(
     for index in shapes.values():
         for start in range(0, len(index), batch_size):
             rows = np.asarray(index[start : start + batch_size])
-            x = torch.stack([_normalise(t) for t in frames_to_tensors(frames, rows, device)])
+            tensors = frames_to_tensors(frames, rows, device)
             if input_scale != 1.0:
-                x = F.interpolate(x, scale_factor=input_scale, mode="bilinear", antialias=True, recompute_scale_factor=False)
+                tensors = [rescaled(t, input_scale) for t in tensors]
+            x = torch.stack([_normalise(t) for t in tensors])
             h, w = x.shape[-2:]
             x = F.pad(x, (0, (-w) % 16, 0, (-h) % 16))
             xy, likelihood = decode(*net(x))

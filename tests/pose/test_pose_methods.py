@@ -100,23 +100,22 @@ def test_ridge_beats_the_control_and_leaves_data_alone(smoke):
 
 
 def test_model_beats_the_control_on_smoke_frames(data_env, empty_torch_cache, tmp_path):
-    # The smoke cell's 40 iterations only check that the model runs; from random weights it needs
-    # about 100 to place points better than the training mean, so this test trains 120 on the same frames.
-    smoke = loaded(iterations=120)
+    # the smoke cell itself, at its own budget: smoke is where the model first has to mean something
+    smoke = loaded()
     before = fingerprint(smoke)
     control = evaluate(smoke, mean_position(smoke, context("mean_position")))
     recorder = Recorder()
-    ctx = context("dlc_resnet", iterations=120, reporter=recorder)
-    assert ctx.budget.iterations == 120
+    ctx = context("dlc_resnet", reporter=recorder)
+    iterations = TASK.budgets["smoke"].iterations
     rng_state, threads = torch.random.get_rng_state(), torch.get_num_threads()
     output = dlc(smoke, ctx)
     assert torch.equal(torch.random.get_rng_state(), rng_state) and torch.get_num_threads() == threads
-    assert ("training", 120, 120, True) in recorder.updates  # progress went through ctx.track
+    assert ("training", iterations, iterations, True) in recorder.updates  # progress went through ctx.track
     result = evaluate(smoke, output)
     assert result.metrics["test_error"] < control.metrics["test_error"]
     assert result.metrics["pck"] > control.metrics["pck"]
     assert 0 <= result.metrics["pcutoff_share"] <= 1
-    assert result.details["backbone"] == "resnet18" and result.details["iterations"] == 120
+    assert result.details["backbone"] == "mobilenet_v2" and result.details["iterations"] == iterations
     assert result.details["weights"].startswith("random initialisation")
     assert set(result.details["test_rmse_per_bodypart"]) == set(smoke.frames.bodyparts)
     assert fingerprint(smoke) == before
@@ -134,9 +133,9 @@ def test_pretrain_none_is_a_value_and_means_random_initialisation(smoke, empty_t
     import torchvision
 
     assert TASK.resolve_options({"pretrain": "none"})["pretrain"] == "none"
-    cached = empty_torch_cache / "checkpoints" / "resnet18-f37072fd.pth"
+    cached = empty_torch_cache / "checkpoints" / "mobilenet_v2-b0353104.pth"  # the smoke size's backbone
     cached.parent.mkdir(parents=True)
-    torch.save(torchvision.models.resnet18(weights=None).state_dict(), cached)
+    torch.save(torchvision.models.mobilenet_v2(weights=None).state_dict(), cached)
     built = []
 
     class Recorded(dlc_module.PoseNet):
@@ -154,30 +153,50 @@ def test_pretrain_none_is_a_value_and_means_random_initialisation(smoke, empty_t
     assert not any(isinstance(module, torch.nn.BatchNorm2d) for module in net.modules())  # GroupNorm: from scratch
 
 
-def test_synthetic_pretraining_then_fine_tuning_on_a_user_project(data_env, empty_torch_cache, tmp_path):
+def test_synthetic_pretraining_is_built_by_the_model_once_and_cached(data_env, empty_torch_cache, tmp_path):
+    from benchmarks.data import cache_root
+
     frames = generate(GeneratorConfig(n_videos=2, frames_per_video=5, height=64, width=96), 4)
     frames = type(frames)(frames.images, frames.keypoints[:, [0, 1, 2, 4]], ("snout", "leftear", "rightear", "tailbase"),
                           frames.paths, frames.videos, "me", "user")
     project = write_project(tmp_path / "user", frames)
     options = {"project": str(project), "iterations": 3, "pretrain_iterations": 3, "split": "videos"}
     data = loaded(**options)
-    assert data.source == "project" and data.pretrain is not None
-    assert data.pretrain.images[0].shape == (64, 96)
-    recorder = Recorder()
-    output = dlc(data, context("dlc_resnet", reporter=recorder, **options))
-    assert output.details["weights"] == "synthetic pre-training: 3 iterations on 24 frames"
-    assert ("pre-training on synthetic frames", 3, 3, True) in recorder.updates
-    assert ("training", 3, 3, True) in recorder.updates
-    assert math.isfinite(evaluate(data, output).metrics["test_error"])
-    # pretrain=none: no synthetic set is built, and the model starts from random weights
-    scratch_data = loaded(**options, pretrain="none")
-    assert scratch_data.pretrain is None
-    scratch = dlc(scratch_data, context("dlc_resnet", **options, pretrain="none"))
-    assert scratch.details["weights"].startswith("random initialisation")
+    assert data.source == "project" and not hasattr(data, "pretrain")  # load builds nothing only the model needs
+    assert not (cache_root() / "pose-pretrained").exists()
+    first_recorder, second_recorder = Recorder(), Recorder()
+    first = dlc(data, context("dlc_resnet", reporter=first_recorder, **options))
+    assert first.details["weights"] == "synthetic pre-training: 3 iterations on 24 frames"
+    assert first.details["pretraining"]["cached"] is False
+    assert ("pre-training on synthetic frames (once, then cached)", 3, 3, True) in first_recorder.updates
+    assert ("training", 3, 3, True) in first_recorder.updates
+    assert math.isfinite(evaluate(data, first).metrics["test_error"])
+    stored = list((cache_root() / "pose-pretrained").iterdir())
+    assert len(stored) == 1 and (stored[0] / "weights.pt").is_file()
+    # another seed reuses the stored weights: no pre-training step is run again
+    second = dlc(loaded(seed=1, **options), context("dlc_resnet", seed=1, reporter=second_recorder, **options))
+    assert second.details["pretraining"]["cached"] is True
+    assert not any(update[0].startswith("pre-training") for update in second_recorder.updates)
+    # a damaged file is detected (checksum) and rebuilt; other settings get their own folder
+    (stored[0] / "weights.pt").write_bytes(b"broken")
+    assert dlc(data, context("dlc_resnet", **options)).details["pretraining"]["cached"] is False
+    dlc(data, context("dlc_resnet", **{**options, "pretrain_iterations": 2}))
+    assert len(list((cache_root() / "pose-pretrained").iterdir())) == 2
+    # pretrain=none: the model starts from random weights
+    scratch = dlc(data, context("dlc_resnet", **options, pretrain="none"))
+    assert scratch.details["weights"].startswith("random initialisation") and "pretraining" not in scratch.details
     # without pre-training iterations there is no synthetic set to honour pretrain=synthetic with
     no_steps = {**options, "pretrain_iterations": 0, "pretrain": "synthetic"}
     with pytest.raises(ValueError, match="pretrain='synthetic' needs real target frames"):
         dlc(loaded(**no_steps), context("dlc_resnet", **no_steps))
+
+
+def test_pretraining_frames_match_the_target_frames_in_network_pixels():
+    from tasks.pose.pretraining import pretraining_config
+
+    frames = generate(GeneratorConfig(n_videos=1, frames_per_video=3, height=120, width=200), 0)
+    config = pretraining_config("default", frames, 0.5)
+    assert (config.height, config.width) == (60, 100)
 
 
 def test_choice_of_initial_weights(empty_torch_cache, tmp_path):
@@ -194,11 +213,17 @@ def test_choice_of_initial_weights(empty_torch_cache, tmp_path):
     assert choose_initialisation("none", None, "resnet18", has_synthetic=True) == ("none", None)
 
 
+def test_default_is_the_real_openfield_project(openfield, empty_torch_cache, tmp_path):
+    data = loaded("default")
+    assert data.source == "openfield" and len(data.frames) == 116 and len(data.test) == 23
+    assert data.frames.images[0].shape[:2] == (480, 640)
+    assert len(loaded("full").test) == 6  # the published protocol: 95/5
+
+
 def test_real_openfield_frames_through_every_method(openfield, empty_torch_cache, tmp_path):
     options = {"project": str(openfield), "iterations": 2, "pretrain_iterations": 2, "input_scale": 0.25}
     data = loaded(**options)
     assert data.source == "project" and len(data.frames) == 116 and len(data.test) == 23
-    assert data.pretrain.images[0].shape == (480, 640)  # pre-training frames match the real frames' size
     for name, method in (("mean_position", mean_position), ("ridge_hog", ridge)):
         result = evaluate(data, method(data, context(name, **options)))
         assert all(math.isfinite(result.metrics[m]) for m in ("test_error", "test_rmse", "train_error", "pck"))
@@ -212,6 +237,7 @@ def test_real_openfield_frames_through_every_method(openfield, empty_torch_cache
 @pytest.mark.parametrize("name, value", [
     ("train_fraction", "0"), ("train_fraction", "1"), ("split", "vidoes"), ("iterations", "-5"), ("iterations", "0"),
     ("pretrain_iterations", "-1"), ("input_scale", "0"), ("backbone", "vgg16"), ("backbone", "auto"),
+    ("train_fraction", "1.5"),
     ("pretrain", "coco"), ("ridge_features", "sift"),
 ])
 def test_bad_option_values_are_refused_before_any_cell(name, value):
@@ -221,9 +247,10 @@ def test_bad_option_values_are_refused_before_any_cell(name, value):
 
 def test_budget_options_override_the_size_and_none_keeps_it():
     options = TASK.resolve_options({"backbone": "resnet50", "iterations": "7", "input_scale": "0.5",
-                                    "pretrain_iterations": "0"})
+                                    "pretrain_iterations": "0", "train_fraction": "0.6"})
     budget = TASK.budget("smoke", options)
-    assert (budget.backbone, budget.iterations, budget.input_scale, budget.pretrain_iterations) == ("resnet50", 7, 0.5, 0)
+    assert (budget.backbone, budget.iterations, budget.input_scale, budget.pretrain_iterations, budget.train_fraction) \
+        == ("resnet50", 7, 0.5, 0, 0.6)
     assert TASK.budget("smoke", TASK.resolve_options({"backbone": "none", "iterations": "none"})) == TASK.budgets["smoke"]
 
 

@@ -10,7 +10,7 @@ from tasks.pose.network import STRIDE, PoseNet, decode, grid_centres, targets
 from tasks.pose.training import Augmentation, augmented_batch
 
 
-@pytest.mark.parametrize("backbone", ["resnet18", "resnet50"])
+@pytest.mark.parametrize("backbone", ["resnet18", "resnet50", "mobilenet_v2"])
 def test_output_stride_is_eight(backbone):
     net = PoseNet(backbone, n_parts=4).eval()
     with torch.no_grad():
@@ -60,6 +60,20 @@ def test_imagenet_weights_file_is_loaded_without_download(tmp_path):
     torch.save({"not": torch.zeros(1)}, tmp_path / "bad.pth")
     with pytest.raises(ValueError, match="not resnet18 weights"):
         PoseNet("resnet18", 3, weights=tmp_path / "bad.pth")
+
+
+def test_mobilenet_takes_a_torchvision_checkpoint_and_names_a_wrong_one(tmp_path):
+    import torchvision
+
+    path = tmp_path / "mobilenet_v2-test.pth"
+    reference = torchvision.models.mobilenet_v2(weights=None)
+    torch.save(reference.state_dict(), path)
+    net = PoseNet("mobilenet_v2", 5, weights=path)
+    torch.testing.assert_close(net.body[0][0].weight, reference.features[0][0].weight)
+    assert net.frozen_batchnorm
+    torch.save(torchvision.models.resnet18(weights=None).state_dict(), tmp_path / "resnet18.pth")
+    with pytest.raises(ValueError, match="not mobilenet_v2 weights"):
+        PoseNet("mobilenet_v2", 5, weights=tmp_path / "resnet18.pth")
 
 
 def test_normalisation_frozen_batchnorm_with_weights_groupnorm_from_scratch(tmp_path):

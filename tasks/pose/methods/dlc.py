@@ -1,10 +1,10 @@
-"""The model: DeepLabCut's ResNet + deconvolution network, trained on the training frames.
+"""The model: DeepLabCut's backbone + deconvolution network, trained on the training frames.
 
 Initial weights (option ``pretrain``): ``imagenet``: ImageNet weights given by the ``weights``
-option or found in the torch hub cache (never downloaded); ``synthetic``: pre-training on the
-synthetic set that ``load`` adds to real target frames (size full or option ``project``), then
-fine-tuning on the real frames; ``none``: random initialisation; ``auto`` (the default): the
-first of these that is available. The record's details say which was used. Pre-trained against
+option or found in the torch hub cache (never downloaded); ``synthetic``: for real target frames
+(sizes default and full, or option ``project``), weights pre-trained on synthetic frames, computed
+once per setting and cached (:mod:`tasks.pose.pretraining`), then fine-tuned on the real frames;
+``none``: random initialisation; ``auto`` (the default): the first of these that is available. The record's details say which was used. Pre-trained against
 from scratch is a comparison of two runs (``--set pose.pretrain=synthetic`` and ``=none``), not
 a second network trained inside this one.
 """
@@ -22,7 +22,7 @@ from benchmarks.context import RunContext
 from tasks.pose.data import PoseData
 from tasks.pose.network import PoseNet, imagenet_weights
 from tasks.pose.prediction import PosePrediction
-from tasks.pose.training import predict, train
+from tasks.pose.training import AUGMENTATION, predict, train
 
 
 def dlc(data: PoseData, ctx: RunContext) -> PosePrediction:
@@ -30,20 +30,23 @@ def dlc(data: PoseData, ctx: RunContext) -> PosePrediction:
     docstring for the initial weights."""
     budget = ctx.budget
     requested = ctx.options["pretrain"]
-    choice, weights = choose_initialisation(requested, ctx.options["weights"], budget.backbone, data.pretrain is not None)
+    has_synthetic = data.source != "synthetic" and budget.pretrain_iterations > 0
+    choice, weights = choose_initialisation(requested, ctx.options["weights"], budget.backbone, has_synthetic)
     with ctx.torch_seeded():  # seeded initialisation and a thread limit, without touching the caller's state
         started = time.perf_counter()
-        net = _fit(data, ctx, choice, weights)
+        net, pretraining = _fit(data, ctx, choice, weights)
         fit_seconds = time.perf_counter() - started
         points, scores = predict(net, data.frames, budget.input_scale, ctx.device)
     details: dict[str, Any] = {
         "backbone": budget.backbone,
-        "weights": _describe(choice, requested, weights, data, budget.pretrain_iterations),
+        "weights": _describe(choice, requested, weights, pretraining),
         "iterations": budget.iterations,
         "batch_size": budget.batch_size,
         "input_scale": budget.input_scale,
         "fit_seconds": round(fit_seconds, 2),
     }
+    if pretraining is not None:
+        details["pretraining"] = {k: pretraining[k] for k in ("cached", "seconds", "frames", "device")}
     return PosePrediction(points=points, scores=scores, details=details)
 
 
@@ -63,25 +66,30 @@ def choose_initialisation(
     if pretrain == "imagenet" and path is None:
         raise ValueError(f"pretrain='imagenet' but no {backbone} checkpoint in the torch cache; pass weights=PATH")
     if pretrain == "synthetic" and not has_synthetic:
-        raise ValueError("pretrain='synthetic' needs real target frames (size full or option project) "
-                         "and pretrain_iterations > 0")
+        raise ValueError("pretrain='synthetic' needs real target frames (sizes default and full, or option "
+                         "project) and pretrain_iterations > 0")
     if pretrain == "auto":
         pretrain = "imagenet" if path is not None else ("synthetic" if has_synthetic else "none")
     return pretrain, (path if pretrain == "imagenet" else None)
 
 
-def _fit(data: PoseData, ctx: RunContext, choice: str, weights: Path | None) -> PoseNet:
+def _fit(data: PoseData, ctx: RunContext, choice: str, weights: Path | None) -> tuple[PoseNet, dict | None]:
+    """The trained network, and the pre-training's facts when synthetic pre-training was used."""
+    from tasks.pose.pretraining import pretrained_weights, pretraining_settings
+
     budget, device = ctx.budget, ctx.device
     net = PoseNet(budget.backbone, len(data.frames.bodyparts), weights=weights).to(device)
-    settings = dict(batch_size=budget.batch_size, crop=budget.crop, input_scale=budget.input_scale,
-                    learning_rate=budget.learning_rate, radius=budget.radius, device=device, track=ctx.track)
+    pretraining = None
     if choice == "synthetic":
-        source = PoseNet(budget.backbone, len(data.pretrain.bodyparts)).to(device)
-        train(source, data.pretrain, np.arange(len(data.pretrain)), iterations=budget.pretrain_iterations,
-              seed=ctx.seed + 1, description="pre-training on synthetic frames", **settings)
-        transfer(source, net, data.pretrain.bodyparts, data.frames.bodyparts)
-    train(net, data.frames, data.train, iterations=budget.iterations, seed=ctx.seed, description="training", **settings)
-    return net
+        settings = pretraining_settings(data.size, data.frames, budget, AUGMENTATION)
+        state, parts, pretraining = pretrained_weights(settings, device, ctx.track)
+        source = PoseNet(budget.backbone, len(parts))
+        source.load_state_dict(state)
+        transfer(source.to(device), net, parts, data.frames.bodyparts)
+    train(net, data.frames, data.train, iterations=budget.iterations, batch_size=budget.batch_size, crop=budget.crop,
+          input_scale=budget.input_scale, learning_rate=budget.learning_rate, radius=budget.radius, seed=ctx.seed,
+          device=device, augmentation=AUGMENTATION, track=ctx.track, description="training")
+    return net, pretraining
 
 
 def transfer(source: PoseNet, target: PoseNet, source_parts: tuple[str, ...], target_parts: tuple[str, ...]) -> None:
@@ -97,11 +105,12 @@ def transfer(source: PoseNet, target: PoseNet, source_parts: tuple[str, ...], ta
                 target.locref.bias[2 * k : 2 * k + 2] = source.locref.bias[2 * j : 2 * j + 2]
 
 
-def _describe(choice: str, requested: str, weights: Path | None, data: PoseData, pretrain_iterations: int) -> str:
+def _describe(choice: str, requested: str, weights: Path | None, pretraining: dict | None) -> str:
     if choice == "imagenet":
         return f"ImageNet ({weights})"
     if choice == "synthetic":
-        return f"synthetic pre-training: {pretrain_iterations} iterations on {len(data.pretrain)} frames"
+        return (f"synthetic pre-training: {pretraining['settings']['iterations']} iterations on "
+                f"{pretraining['frames']} frames")
     if requested == "none":
         return "random initialisation (option pretrain=none)"
     return "random initialisation (no ImageNet weights in the torch cache, no synthetic pre-training set)"
