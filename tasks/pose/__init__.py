@@ -73,7 +73,8 @@ TASK = Task(
         Option("iterations", int, None, "training iterations (default: the size's)", minimum=1, budget=True),
         Option("pretrain_iterations", int, None, "synthetic pre-training iterations; 0: no synthetic pre-training (default: the size's)",
                minimum=0, budget=True),
-        Option("input_scale", float, None, "network input pixels per image pixel (DeepLabCut's global_scale; default: the size's)",
+        Option("input_scale", float, None, "network input pixels per image pixel (DeepLabCut's global_scale; default: "
+               "the size's; at default the frames' shorter side becomes 120 px, 0.25 for 640x480)",
                minimum=0.0, exclusive_minimum=True, budget=True),
         Option("pretrain", str, "auto", "initial weights of the model: auto (ImageNet if cached, else synthetic "
                "pre-training (once, cached) for real frames, else random), imagenet, synthetic, or none (random initialisation)",

@@ -35,8 +35,11 @@ PRETRAIN_SEED = 2019  # pre-training is a fixed artefact, shared by every run se
 _WEIGHTS, _SETTINGS = "weights.pt", "settings.json"
 
 
-def pretraining_config(size: str, frames: LabelledFrames, input_scale: float) -> GeneratorConfig:
+def pretraining_config(size: str, frames: LabelledFrames, input_scale: float | None) -> GeneratorConfig:
     """The synthetic set for ``frames``: the size's frame count at their most common image size x ``input_scale``."""
+    from tasks.pose.training import input_scale_for
+
+    input_scale = input_scale_for(frames, input_scale)
     shapes = [image.shape[:2] for image in frames.images]
     height, width = max(set(shapes), key=shapes.count)
     n_videos, per_video = PRETRAIN_FRAMES[size]

@@ -17,7 +17,8 @@ class Budget:
     backbone: str  # resnet18 | resnet50 | mobilenet_v2
     iterations: int  # optimiser steps on the target data
     batch_size: int
-    input_scale: float  # network input pixels per image pixel (DeepLabCut's global_scale)
+    input_scale: float | None  # network input pixels per image pixel (DeepLabCut's global_scale); None: the frames'
+    # (INPUT_SHORT_SIDE over their shorter side, at most 1), so that any project's frames meet the network alike
     crop: tuple[int, int]  # training crop (height, width) in network input pixels
     learning_rate: float
     radius: float  # score-map positive radius in network-input pixels (DeepLabCut: 17 px at 640x480)
@@ -29,7 +30,7 @@ SIZES = {
     "smoke": "24 synthetic frames (2 videos, 128x96 and 116x88), MobileNetV2, 150 iterations on 64x96 crops "
              "(~35 CPU-seconds, ~20 s on 2 free cores)",
     "default": "DeepLabCut's open-field project (116 real 640x480 frames, 4 parts, 80/20 split), MobileNetV2 at "
-               "scale 0.25, pre-trained once on 480 synthetic 160x120 frames (cached), then 600 iterations "
+               "scale 0.25 (a project's frames: shorter side to 120 px), pre-trained once on 480 synthetic 160x120 frames (cached), then 600 iterations "
                "(~350 CPU-seconds from a cold cache, ~3.5 min on 2 free cores; ~200 CPU-seconds once pre-trained)",
     "full": "DeepLabCut's open-field project, its published protocol: ResNet-50 at scale 0.8, 95/5 split, "
             "30,000 iterations after 30,000 synthetic pre-training ones (1,000 512x384 frames; once, cached) when no "
@@ -37,9 +38,14 @@ SIZES = {
             "(measured), i.e. ~2 days on 2 cores for the training and ~2 more the first time for the pre-training",
 }
 
+#: Where a size leaves the input scale to the frames: their shorter side becomes this many network
+#: input pixels (0.25 for the open-field project's 640x480, as DeepLabCut-Live's low-resolution inference),
+#: so that the training crops fit and the body parts span the same receptive fields in any project.
+INPUT_SHORT_SIDE = 120
+
 BUDGETS = {
     "smoke": Budget("mobilenet_v2", 150, 8, 1.0, (64, 96), 2e-3, 8.0, pretrain_iterations=20),
-    "default": Budget("mobilenet_v2", 600, 8, 0.25, (96, 96), 2e-3, 8.0, pretrain_iterations=600),
+    "default": Budget("mobilenet_v2", 600, 8, None, (96, 96), 2e-3, 8.0, pretrain_iterations=600),
     "full": Budget("resnet50", 30000, 8, 0.8, (384, 384), 5e-4, 17.0 * 0.8, pretrain_iterations=30000,
                    train_fraction=0.95),
 }

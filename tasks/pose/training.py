@@ -49,6 +49,18 @@ def frames_to_tensors(frames: LabelledFrames, index: np.ndarray, device: torch.d
     return out
 
 
+def input_scale_for(frames: LabelledFrames, input_scale: float | None) -> float:
+    """``input_scale``, or where it is None the frames' own: ``sizes.INPUT_SHORT_SIDE`` over the shorter
+    side of their most common image size, at most 1."""
+    from tasks.pose.sizes import INPUT_SHORT_SIDE
+
+    if input_scale is not None:
+        return input_scale
+    shapes = [image.shape[:2] for image in frames.images]
+    height, width = max(set(shapes), key=shapes.count)
+    return min(1.0, INPUT_SHORT_SIDE / min(height, width))
+
+
 def rescaled(image: torch.Tensor, input_scale: float) -> torch.Tensor:
     """uint8 (C, H, W) resized by ``input_scale`` with antialiasing (not aliased bilinear sampling)."""
     x = F.interpolate(image[None].float(), scale_factor=input_scale, mode="bilinear", antialias=True,

@@ -279,3 +279,19 @@ def test_none_reaches_the_task_as_a_value_from_the_command_line(data_env, tmp_pa
     assert main(args) == 0
     record = json.loads(next((tmp_path / "results").rglob("*.json")).read_text())
     assert record["options"]["pretrain"] == "none" and record["status"] == "ok"
+
+
+@pytest.mark.parametrize("shapes, given, expected", [
+    ([(480, 640)] * 3, None, 0.25),  # the open-field project
+    ([(240, 320)] * 2 + [(480, 640)], None, 0.5),  # the most common size decides
+    ([(1080, 1920)], None, 120 / 1080),  # wide frames: the shorter side, so that a 96-px crop fits
+    ([(80, 100)], None, 1.0),  # never enlarged
+    ([(480, 640)], 0.7, 0.7),  # a size's or the user's scale wins
+])
+def test_input_scale_brings_the_shorter_side_to_120_pixels(shapes, given, expected):
+    from types import SimpleNamespace
+
+    from tasks.pose.training import input_scale_for
+
+    frames = SimpleNamespace(images=[np.zeros((*shape, 3), np.uint8) for shape in shapes])
+    assert input_scale_for(frames, given) == pytest.approx(expected)

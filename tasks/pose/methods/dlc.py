@@ -22,7 +22,7 @@ from benchmarks.context import RunContext
 from tasks.pose.data import PoseData
 from tasks.pose.network import PoseNet, imagenet_weights
 from tasks.pose.prediction import PosePrediction
-from tasks.pose.training import AUGMENTATION, predict, train
+from tasks.pose.training import AUGMENTATION, input_scale_for, predict, train
 
 
 def dlc(data: PoseData, ctx: RunContext) -> PosePrediction:
@@ -36,13 +36,13 @@ def dlc(data: PoseData, ctx: RunContext) -> PosePrediction:
         started = time.perf_counter()
         net, pretraining = _fit(data, ctx, choice, weights)
         fit_seconds = time.perf_counter() - started
-        points, scores = predict(net, data.frames, budget.input_scale, ctx.device)
+        points, scores = predict(net, data.frames, input_scale_for(data.frames, budget.input_scale), ctx.device)
     details: dict[str, Any] = {
         "backbone": budget.backbone,
         "weights": _describe(choice, requested, weights, pretraining),
         "iterations": budget.iterations,
         "batch_size": budget.batch_size,
-        "input_scale": budget.input_scale,
+        "input_scale": input_scale_for(data.frames, budget.input_scale),
         "fit_seconds": round(fit_seconds, 2),
     }
     if pretraining is not None:
@@ -87,8 +87,9 @@ def _fit(data: PoseData, ctx: RunContext, choice: str, weights: Path | None) -> 
         source.load_state_dict(state)
         transfer(source.to(device), net, parts, data.frames.bodyparts)
     train(net, data.frames, data.train, iterations=budget.iterations, batch_size=budget.batch_size, crop=budget.crop,
-          input_scale=budget.input_scale, learning_rate=budget.learning_rate, radius=budget.radius, seed=ctx.seed,
-          device=device, augmentation=AUGMENTATION, track=ctx.track, description="training")
+          input_scale=input_scale_for(data.frames, budget.input_scale), learning_rate=budget.learning_rate,
+          radius=budget.radius, seed=ctx.seed, device=device, augmentation=AUGMENTATION, track=ctx.track,
+          description="training")
     return net, pretraining
 
 
