@@ -3,11 +3,13 @@ observed pyloric rhythm? Neural posterior estimation on the Prinz et al. (2004) 
 Goncalves et al. (2020) and Deistler et al. (2022).
 
 Simulator modules: ``circuit`` (constants and names), ``simulator`` (batched numba CPU path, the
-entry point), ``kernel`` / ``kernel_libm`` (the integration, fast and reference arithmetic),
+entry point), ``kernel`` / ``kernel_batch`` / ``kernel_libm`` (the integration: one simulation, a group in SIMD
+lanes, the reference's arithmetic),
 ``noise`` (the reference's random stream), ``statistics`` (the 18 summary statistics), ``prior``
 (box prior, parameter validation), ``observation`` (x_o), ``bank`` (simulations stored on disk),
 ``torch_simulator`` (the same equations in torch, for GPUs). Task modules: ``sizes`` (budgets),
-``data`` (``load``), ``methods``, ``metrics`` (``evaluate``), ``figure``. Heavy imports stay in those.
+``data`` (``load``), ``methods`` (``methods.restricted``: rounds from a restricted prior),
+``metrics`` (``evaluate``), ``figure``. Heavy imports stay in those.
 """
 
 from pathlib import Path
@@ -20,14 +22,14 @@ _M = "tasks.pyloric."
 
 TASK = Task(
     name="pyloric",
+    dataset_id="stg_845_082_0044",  # x_o: the recording every size fits (a user's CSV: user:<hash>)
     summary="Which circuit parameters of the crab stomatogastric ganglion reproduce the observed pyloric rhythm?",
     citation=(
         "Goncalves et al. (2020), Training deep neural density estimators to identify mechanistic models "
         "of neural dynamics, eLife 9:e56261; Deistler, Macke & Goncalves (2022), Energy-efficient network "
         "activity from disparate circuit parameters, PNAS 119(44):e2207632119"
     ),
-    dataset_id="stg_845_082_0044",  # x_o: the recording every size fits (a user's CSV: user:<hash>)
-    version=1,
+    version=2,
     metrics=(
         Metric("close_fraction", Direction.HIGHER, "fraction",
                "posterior-predictive simulations close to x_o by Deistler et al. (2022)'s criterion"),
@@ -36,6 +38,9 @@ TASK = Task(
                "median distance to x_o of valid predictive simulations, 15 statistics in units of prior std"),
         Metric("calibration_error", Direction.LOWER, "coverage",
                "largest expected-coverage error of marginal credible intervals on held-out simulations"),
+        Metric("proposal_valid_fraction", Direction.HIGHER, "fraction",
+               "valid share of the simulations of the method's last round (the prior bank for single-round "
+               "methods; per round in the record's details)"),
     ),
     sizes=DESCRIPTIONS,
     budgets=BUDGETS,
@@ -45,6 +50,9 @@ TASK = Task(
                "closest 10% of valid simulations to x_o, z-scored statistics"),
         Method("npe", MethodKind.MODEL, _M + "methods:npe",
                "sbi NPE, neural spline flow on valid simulations, z-scored statistics, logit-box parameters"),
+        Method("npe_restricted", MethodKind.MODEL, _M + "methods.restricted:npe_restricted",
+               "Deistler et al. (2022): later rounds from a classifier-restricted prior, NPE on the valid "
+               "simulations of all rounds"),
     ),
     load=_M + "data:load",
     prepare=_M + "data:prepare",
@@ -57,6 +65,10 @@ TASK = Task(
                minimum=0),
         Option("max_epochs", int, None, "NPE epoch cap (default: the size's budget)", minimum=1, budget=True),
         Option("hidden_features", int, 50, "NPE spline-flow hidden units", minimum=1),
+        Option("false_negatives", float, 0.0,
+               "npe_restricted: share of valid parameters the restricted prior may exclude (sbi's "
+               "allowed_false_negatives; 0 keeps every one it has seen, larger is tighter and biased)",
+               minimum=0.0, maximum=0.9),
     ),
     # No paired tests. Each method's posterior-predictive simulations come from its own parameter
     # draws: simulation i of two methods shares a noise seed but no parameters, so they do not pair.

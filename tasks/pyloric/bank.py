@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from benchmarks.context import RunContext
 
 DEFAULT_CHUNK_SIZE = 250  # 50 core-seconds: fine-grained resume
+#: Simulations per chunk on a GPU (torch_simulator): its cost per step barely depends on the
+#: batch, so chunks are large; host memory holds 4.8 MB of float32 V per simulation of a chunk.
+GPU_CHUNK_SIZE = 4096
 _HEADER = "header.json"
 _ARRAYS = ("theta", "noise_seeds", "stats", "counts", "diverged")
 
@@ -53,9 +56,12 @@ def default_root() -> Path:
     return cache_root() / "pyloric_bank"
 
 
-def _settings(seed: int, chunk_size: int, noise_std: float, temperature: float) -> dict:
+def _settings(seed: int, chunk_size: int, noise_std: float, temperature: float, backend: str = "numba") -> dict:
     bounds = hashlib.sha256(LOWER.tobytes() + UPPER.tobytes()).hexdigest()[:16]
-    return {
+    # The torch path draws its noise from torch's generator: another bank, in another folder.
+    # (The CPU bank's settings, and so its folder, are those of the banks made before it.)
+    extra = {} if backend == "numba" else {"backend": backend}
+    return extra | {
         "simulator_version": M.SIMULATOR_VERSION,
         "seed": int(seed),
         "chunk_size": int(chunk_size),
@@ -110,6 +116,34 @@ def _chunk_draws(seed: int, c: int, chunk_size: int, size: int) -> tuple[np.ndar
     return theta, seeds
 
 
+def _device(device, ctx) -> "torch.device | None":
+    """The torch device that simulates, or None for the numba CPU path."""
+    if device is None and ctx is not None:
+        device = ctx.device
+    if device is None:
+        return None
+    import torch
+
+    device = torch.device(device)
+    return device if device.type == "cuda" else None
+
+
+def simulate_chunk(theta: np.ndarray, seeds: np.ndarray, *, noise_std: float, temperature: float,
+                   n_threads: int | None = None, device=None) -> Simulations:
+    """One chunk of the bank: the numba kernel on the CPU (device None), else ``torch_simulator``
+    on the GPU in float64, noise from a torch generator seeded by the chunk's first seed."""
+    from tasks.pyloric.simulator import simulate
+
+    if device is None:
+        return simulate(theta, seeds, noise_std=noise_std, temperature=temperature, n_threads=n_threads)
+    from tasks.pyloric.torch_simulator import simulate_torch, statistics_of_batch
+
+    v, diverged = simulate_torch(theta, int(seeds[0]) if len(seeds) else 0, device=device, noise_std=noise_std,
+                                 temperature=temperature)
+    stats, counts = statistics_of_batch(v, diverged)
+    return Simulations(theta=theta, stats=stats, counts=counts, diverged=diverged)
+
+
 def _load_chunk(path: Path, entry: dict | None, size: int) -> dict[str, np.ndarray] | None:
     """The chunk's arrays if the file exists, matches its recorded checksum and is complete."""
     if entry is None or not path.is_file():
@@ -131,23 +165,27 @@ def simulation_bank(
     seed: int = 0,
     *,
     root: Path | str | None = None,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_size: int | None = None,
     noise_std: float = M.NOISE_STD,
     temperature: float = M.REFERENCE_TEMPERATURE,
     n_threads: int | None = None,
     ctx: RunContext | None = None,
+    device=None,
 ) -> Bank:
     """The first n simulations from the prior for ``seed``, computed once and stored.
 
     root: folder holding banks (default ``default_root()``); chunk_size: simulations per file;
     n_threads: cores per chunk (default: the cell's ``ctx.threads``, else all); ctx: the run
     context of the ``load`` that needs the bank, whose ``track`` reports progress over chunks.
+    device: a CUDA device (default: ``ctx.device``) simulates with ``torch_simulator``, in chunks
+    of ``GPU_CHUNK_SIZE`` unless chunk_size is given, into a bank of its own; else the CPU.
     """
-    from tasks.pyloric.simulator import simulate
-
-    if n < 0 or chunk_size < 1:
+    if n < 0 or (chunk_size is not None and chunk_size < 1):
         raise ValueError(f"need n >= 0 and chunk_size >= 1, got n={n}, chunk_size={chunk_size}")
-    settings = _settings(seed, chunk_size, noise_std, temperature)
+    gpu = _device(device, ctx)
+    if chunk_size is None:
+        chunk_size = DEFAULT_CHUNK_SIZE if gpu is None else GPU_CHUNK_SIZE
+    settings = _settings(seed, chunk_size, noise_std, temperature, "numba" if gpu is None else "torch")
     folder = bank_folder(Path(root) if root is not None else default_root(), settings)
     header = _read_header(folder, settings)
     sizes = [min(chunk_size, n - start) for start in range(0, n, chunk_size)]
@@ -173,8 +211,8 @@ def simulation_bank(
             chunks = ctx.track(todo, f"pyloric bank ({n} simulations)")
     for c, size, name in chunks:
         theta, seeds = _chunk_draws(seed, c, chunk_size, size)
-        sims = simulate(theta, seeds, noise_std=noise_std, temperature=temperature,
-                        n_threads=n_threads)
+        sims = simulate_chunk(theta, seeds, noise_std=noise_std, temperature=temperature, n_threads=n_threads,
+                              device=gpu)
         arrays = {"theta": theta, "noise_seeds": seeds, "stats": sims.stats,
                   "counts": sims.counts, "diverged": sims.diverged}
         path = folder / name

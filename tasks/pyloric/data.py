@@ -32,7 +32,9 @@ class PyloricData:
     """One cell's data.
 
     theta_train (n, 31) and x_train (n, 18): valid simulations to learn from; theta_heldout (k, 31),
-    x_heldout (k, 18): valid simulations kept for calibration; x_o (18,); predictive_seeds (m,):
+    x_heldout (k, 18): valid simulations kept for calibration; theta_invalid (j, 31) and
+    x_invalid (j, 18): the bank's invalid simulations (NaN statistics), what a classifier of
+    valid parameters learns from (``methods.restricted``); x_o (18,); predictive_seeds (m,):
     noise seeds of the posterior-predictive simulations (the same for every method);
     n_simulations: bank size (valid and invalid). How many posterior samples a method draws and
     how long it trains are the size's budget (``ctx.budget``), not data.
@@ -43,6 +45,8 @@ class PyloricData:
     x_train: np.ndarray
     theta_heldout: np.ndarray
     x_heldout: np.ndarray
+    theta_invalid: np.ndarray
+    x_invalid: np.ndarray
     x_o: np.ndarray
     predictive_seeds: np.ndarray
     n_simulations: int
@@ -144,7 +148,8 @@ def load(size: str, seed: int, ctx: RunContext) -> PyloricData:
     observation = ctx.options["observation"]
     x_o = read_user_observation(observation) if observation is not None else check_observation(X_O)
     theta, stats = load_bank(size, budget.n_simulations, ctx.options["bank_seed"], ctx)
-    valid = np.flatnonzero(~np.isnan(stats).any(axis=1))
+    is_valid = ~np.isnan(stats).any(axis=1)
+    valid = np.flatnonzero(is_valid)
     if len(valid) < 5:
         raise ValueError(f"pyloric: only {len(valid)} valid simulations in the {size} bank; need >= 5")
     order = ctx.rng(0).permutation(valid)  # stream 0: the split of task version 1
@@ -154,5 +159,5 @@ def load(size: str, seed: int, ctx: RunContext) -> PyloricData:
     # seed (ctx.rng(1)'s own SeedSequence), the seeds of task version 1.
     stream = np.random.SeedSequence(ctx.seed, spawn_key=(1,))
     predictive_seeds = stream.generate_state(budget.n_predictive).astype(np.int64)
-    return PyloricData(size, theta[train], stats[train], theta[heldout], stats[heldout], x_o, predictive_seeds,
-                       len(theta))
+    return PyloricData(size, theta[train], stats[train], theta[heldout], stats[heldout], theta[~is_valid],
+                       stats[~is_valid], x_o, predictive_seeds, len(theta))

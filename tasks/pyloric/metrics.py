@@ -13,6 +13,9 @@ so differences between methods come from the parameters alone.
   of the 15 non-plateau statistics divided by sigma.
 - ``calibration_error``: largest gap between nominal and empirical coverage of central marginal
   credible intervals (levels 0.05...0.95) over held-out simulated observations and parameters.
+- ``proposal_valid_fraction``: valid share of the method's last round of simulations (its
+  ``rounds``; the prior bank for single-round methods and the prior control): what restricting
+  the prior buys. Every round is in the details.
 """
 
 from __future__ import annotations
@@ -85,9 +88,13 @@ def evaluate(data: PyloricData, output: dict) -> Evaluation:
     valid = ~np.isnan(stats).any(axis=1)
     close = close_to_observation(stats, counts, data.x_o)
     calibration, coverage = coverage_error(heldout, data.theta_heldout)
+    rounds = list(output.get("rounds", []))
     metrics = {"close_fraction": float(close.mean()), "valid_fraction": float(valid.mean()),
-               "calibration_error": calibration}
+               "calibration_error": calibration,
+               "proposal_valid_fraction": float(rounds[-1]["valid_fraction"]) if rounds else float("nan")}
     notes = {}
+    if not rounds:
+        notes["proposal_valid_fraction"] = "the output lists no rounds of simulations"
     if valid.any():
         metrics["median_distance"] = float(np.median(z_distance(stats[valid], data.x_o)))
     else:
@@ -95,6 +102,6 @@ def evaluate(data: PyloricData, output: dict) -> Evaluation:
         notes["median_distance"] = f"none of the {len(valid)} predictive simulations is valid"
     details = {"n_predictive": int(len(valid)), "n_valid_predictive": int(valid.sum()), "n_close": int(close.sum()),
                "coverage": coverage, "levels": LEVELS.tolist(), "n_heldout": int(len(data.theta_heldout)),
-               "n_train_valid": int(len(data.theta_train)), "n_simulations": data.n_simulations,
-               "seconds": output.get("seconds", {})}
+               "n_train_valid": int(output.get("n_train_valid", len(data.theta_train))), "n_simulations": data.n_simulations,
+               "rounds": rounds, "seconds": output.get("seconds", {})}
     return Evaluation(metrics=metrics, notes=notes, details=details)

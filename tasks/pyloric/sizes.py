@@ -1,9 +1,21 @@
 """The budget of each size of the pyloric task, and its description (light module, imported by ``__init__``).
 
-The bank costs about 0.2 core-seconds per prior simulation and about 1 % are valid, so the
-budget of valid training simulations is the bottleneck: 2,000 -> ~26, 8,000 -> ~80,
-100,000 -> ~1,000 (Goncalves et al. trained on 174,000 valid of ~18 M; Deistler et al. on 438,608
-valid of 9 M, over three rounds).
+A simulation costs about 0.2 core-seconds (statistics included) and about 1 % of prior
+simulations are valid, so valid training simulations are the bottleneck: 2,000 -> ~26,
+2,500 -> ~30, 100,000 -> ~1,000 (Goncalves et al. trained on 174,000 valid of ~18 M; Deistler et
+al. on 438,608 valid of 9 M, over three rounds). ``npe_restricted`` spends ``rounds`` more
+simulations after the bank, each round drawn from the prior restricted by a classifier of valid
+parameters, where more of them are valid.
+
+What a default run spends (2 free cores, ~0.1 s wall per simulation): the bank 2,500 simulations
+(~4.5 min, cached), ``npe_restricted``'s rounds 2 x 600 (~2 min, every run), the predictive
+checks 4 methods x 100 (~40 s), training ~1.5 min.
+
+What full spends, at 0.2 core-s a simulation: the bank 100,000 (5.6 core-hours; ``prepare``
+returns its 400 chunks as steps, which ``--executor slurm`` runs as a job array before any
+cell), ``npe_restricted``'s rounds 2 x 100,000 (11 core-hours inside its cell, which cannot be
+prepared because each round needs the classifier of the last: give that job many cores, e.g.
+32 cores ~ 21 min a round), predictive checks 4 x 1,000 (0.2 core-hours).
 """
 
 from __future__ import annotations
@@ -20,19 +32,22 @@ class Budget:
     n_posterior_samples: int  # posterior samples given x_o
     n_heldout_samples: int  # posterior samples per held-out observation (calibration)
     max_epochs: int  # NPE training epochs at most (sbi stops earlier on a validation plateau)
+    rounds: tuple[int, ...] = ()  # npe_restricted: simulations of each round after the bank
+    classifier_epochs: int = 100  # npe_restricted: classifier epochs at most per round
 
 
 BUDGETS = {
-    "smoke": Budget(2_000, 6, 1_000, 100, 30),
-    "default": Budget(8_000, 200, 1_000, 200, 500),
-    "full": Budget(100_000, 1_000, 10_000, 500, 1_000),
+    "smoke": Budget(2_000, 12, 1_000, 100, 30, rounds=(200,), classifier_epochs=30),
+    "default": Budget(2_500, 100, 1_000, 200, 500, rounds=(600, 600), classifier_epochs=100),
+    "full": Budget(100_000, 1_000, 10_000, 500, 1_000, rounds=(100_000, 100_000), classifier_epochs=300),
 }
 
 DESCRIPTIONS = {
-    "smoke": "2,000 shipped prior simulations (26 valid: ~20 to train, ~5 held out), 6 predictive "
-             "simulations: a pipeline check, the posterior is barely narrower than the prior",
-    "default": "8,000 prior simulations (~80 valid; ~13 min on 2 free cores the first time, then cached), "
-               "200 predictive simulations: a weak posterior, what an honest CPU budget buys",
-    "full": "100,000 prior simulations (~1,000 valid; ~6 core-hours, cluster), 1,000 predictive simulations; "
-            "the papers used 9-18 M simulations (175k-440k valid)",
+    "smoke": "2,000 shipped prior simulations (26 valid: ~20 to train, ~5 held out), one restricted round of "
+             "200, 12 predictive simulations: a pipeline check, the posterior is barely narrower than the prior",
+    "default": "2,500 prior simulations (~30 valid; cached) and two restricted rounds of 600, 100 predictive "
+               "simulations per method: a weak posterior, what ~9 minutes of 2 cores buy",
+    "full": "100,000 prior simulations (~1,000 valid) and two restricted rounds of 100,000 (~17 core-hours "
+            "at 0.2 core-s each: a cluster, whose prepare steps build the bank as a job array), 1,000 "
+            "predictive simulations; the papers used 9-18 M simulations (175k-440k valid)",
 }

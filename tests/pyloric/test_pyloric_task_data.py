@@ -89,7 +89,7 @@ def test_damaged_or_outdated_smoke_bank_is_rebuilt(damage, tmp_path, monkeypatch
 
 def test_default_size_reads_the_bank(monkeypatch) -> None:
     """Sizes other than smoke take the bank of ``simulation_bank(n, bank_seed)`` (stubbed here:
-    the real 8,000 simulations take ~25 core-minutes)."""
+    the real 2,500 simulations take ~8 core-minutes)."""
     from tasks.pyloric import bank
     from tasks.pyloric import data as D
 
@@ -103,8 +103,10 @@ def test_default_size_reads_the_bank(monkeypatch) -> None:
 
     monkeypatch.setattr(bank, "simulation_bank", fake_bank)
     data = _load("default", 3, bank_seed=7)
-    assert calls == [(8000, 7)] and len(data.predictive_seeds) == 200
+    assert calls == [(2500, 7)] and len(data.predictive_seeds) == 100
     assert len(data.theta_train) + len(data.theta_heldout) == 26
+    # the invalid simulations travel with the data: the restriction classifier learns from them
+    assert len(data.theta_invalid) == len(data.x_invalid) == 2000 - 26 and np.isnan(data.x_invalid).any(axis=1).all()
 
 
 def test_prepare_splits_the_bank_into_chunks_for_a_job_array():
@@ -122,7 +124,8 @@ def test_prepare_splits_the_bank_into_chunks_for_a_job_array():
 
 
 @pytest.mark.parametrize("name, value", [("bank_seed", -1), ("max_epochs", 0), ("hidden_features", 0),
-                                         ("max_epochs", "ten"), ("bank_seed", 1.5)])
+                                         ("max_epochs", "ten"), ("bank_seed", 1.5), ("false_negatives", 0.95),
+                                         ("false_negatives", -0.1)])
 def test_bad_options_are_refused_before_any_cell(name, value) -> None:
     with pytest.raises(OptionError, match=name):
         TASK.resolve_options({name: value})

@@ -41,3 +41,31 @@ def test_methods_at_smoke_size() -> None:
     np.testing.assert_array_equal(again["samples"], outputs["npe"]["samples"])
     capped = npe(data, make_context(TASK, "smoke", 0, {"max_epochs": 2}, method="npe"))
     assert capped["epochs"] <= 2 + 1
+
+
+def test_restricted_rounds_at_smoke_size() -> None:
+    """npe_restricted spends its budget's rounds after the bank, records each round's valid
+    share, and evaluate shows the last round's share beside the predictive metrics."""
+    from tasks.pyloric.metrics import evaluate
+    from tasks.pyloric.methods.restricted import npe_restricted
+
+    ctx = make_context(TASK, "smoke", 0, method="npe_restricted")
+    data = load("smoke", 0, make_context(TASK, "smoke", 0))
+    before = data.theta_invalid.copy()
+    out = npe_restricted(data, ctx)
+    np.testing.assert_array_equal(data.theta_invalid, before)
+    budget = ctx.budget
+    assert out["samples"].shape == (budget.n_posterior_samples, 31)
+    assert out["heldout_samples"].shape == (len(data.theta_heldout), budget.n_heldout_samples, 31)
+    assert ((out["samples"] >= LOWER) & (out["samples"] <= UPPER)).all()
+    first, *later = out["rounds"]
+    assert first["n_simulations"] == 2000 and first["n_valid"] == len(data.theta_train) + len(data.theta_heldout)
+    assert [r["n_simulations"] for r in later] == list(budget.rounds)
+    for r in later:
+        assert r["n_valid"] == round(r["valid_fraction"] * r["n_simulations"])
+        assert 0 < r["prior_acceptance"] <= 1
+    # NPE learns from the valid simulations of every round except the held-out ones
+    assert out["n_train_valid"] == len(data.theta_train) + sum(r["n_valid"] for r in later)
+    evaluation = evaluate(data, out)
+    assert evaluation.metrics["proposal_valid_fraction"] == later[-1]["valid_fraction"]
+    assert evaluation.details["rounds"] == out["rounds"]

@@ -1,4 +1,5 @@
-"""Methods of the pyloric task: prior (control), rejection ABC (baseline), NPE (model).
+"""Methods of the pyloric task: prior (control), rejection ABC (baseline), NPE (model); the
+restricted-prior rounds of Deistler et al. (2022) are in ``methods.restricted``.
 
 Each is ``fn(data, ctx)`` and returns ``{"samples": (n, 31) posterior samples given x_o,
 "heldout_samples": (k, m, 31) samples given each held-out simulated observation, "seconds": {...}}``;
@@ -9,11 +10,13 @@ Invalid simulations are dropped before training (as Goncalves et al. 2020 and De
 a function of x, and x_o is valid, so p(theta | x_o) = p(theta | x_o, valid) is what a density
 estimator trained on valid pairs learns. Deistler's restriction classifier only makes later
 rounds cheaper (fewer invalid simulations); with one round from the prior it changes nothing.
+Every output carries ``rounds``: per round of simulations, its proposal, size and valid share.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -31,7 +34,8 @@ def prior(data: PyloricData, ctx: RunContext) -> dict:
     rng = ctx.rng(11)  # stream 11: the same draws as runs recorded before contract v2
     samples = sample_prior(ctx.budget.n_posterior_samples, rng)
     heldout = np.stack([sample_prior(ctx.budget.n_heldout_samples, rng) for _ in data.x_heldout])
-    return {"samples": samples, "heldout_samples": heldout,
+    # its proposal is the prior itself, whose valid share the bank measures
+    return {"samples": samples, "heldout_samples": heldout, "rounds": [bank_round(data)],
             "seconds": {"train": 0.0, "sample": time.perf_counter() - started}}
 
 
@@ -52,7 +56,7 @@ def rejection_abc(data: PyloricData, ctx: RunContext) -> dict:
 
     samples = accept(data.x_o, ctx.budget.n_posterior_samples)
     heldout = np.stack([accept(x, ctx.budget.n_heldout_samples) for x in data.x_heldout])
-    return {"samples": samples, "heldout_samples": heldout, "accepted": keep,
+    return {"samples": samples, "heldout_samples": heldout, "accepted": keep, "rounds": [bank_round(data)],
             "seconds": {"train": 0.0, "sample": time.perf_counter() - started}}
 
 
@@ -67,13 +71,13 @@ def from_unbounded(z: np.ndarray) -> np.ndarray:
     return LOWER + (UPPER - LOWER) / (1.0 + np.exp(-z))
 
 
-def npe(data: PyloricData, ctx: RunContext) -> dict:
-    """Model: single-round NPE (sbi ``NPE``) with a neural spline flow on the valid training
-    simulations, statistics z-scored (sbi's ``z_score_x='independent'``), parameters in logit
-    space of the prior box. Single-round NPE learns p(u | x) from joint draws (u = logit(theta)),
-    so mapping its samples back gives draws of p(theta | x) with no prior or Jacobian correction.
-    Trains at most ``ctx.budget.max_epochs`` epochs; option ``hidden_features`` (50; Deistler et
-    al. used 200 units and 10 transforms on 438,608 valid simulations, too large for ~100)."""
+def fit_npe(theta: np.ndarray, x: np.ndarray, ctx: RunContext) -> tuple[Callable[[np.ndarray, int], np.ndarray], int]:
+    """Train sbi's ``NPE`` (neural spline flow, statistics z-scored, parameters in logit space of
+    the prior box) on valid pairs theta (n, 31), x (n, 18), inside the caller's
+    ``ctx.torch_seeded``. Returns (draw(x, n) -> (n, 31) parameters, epochs trained).
+
+    Trained with the first-round (maximum-likelihood) loss: right for prior draws, and for draws
+    of a prior truncated to a region that holds the posterior's mass (see ``restricted``)."""
     import torch
     from sbi.inference import NPE
     from sbi.neural_nets import posterior_nn
@@ -81,30 +85,47 @@ def npe(data: PyloricData, ctx: RunContext) -> dict:
     from tasks._sbi.tracker import NullTracker
 
     device = ctx.device
+    builder = posterior_nn("nsf", hidden_features=ctx.options["hidden_features"], num_transforms=5,
+                           z_score_theta="independent", z_score_x="independent")
+    # prior=None: an improper prior on R^31, so sampling never rejects; u is unbounded.
+    inference = NPE(prior=None, density_estimator=builder, device=str(device), show_progress_bars=False,
+                    tracker=NullTracker())
+    u = torch.as_tensor(to_unbounded(theta), dtype=torch.float32)
+    estimator = inference.append_simulations(u, torch.as_tensor(x, dtype=torch.float32)).train(
+        max_num_epochs=ctx.budget.max_epochs, show_train_summary=False, validation_fraction=0.15)
+    posterior = inference.build_posterior(estimator)
+
+    def draw(x_o: np.ndarray, n: int) -> np.ndarray:
+        z = posterior.sample((n,), x=torch.as_tensor(x_o, dtype=torch.float32, device=device),
+                             show_progress_bars=False)
+        return from_unbounded(z.detach().cpu().numpy().astype(np.float64))
+
+    return draw, int(inference.summary["epochs_trained"][-1])
+
+
+def npe(data: PyloricData, ctx: RunContext) -> dict:
+    """Model: single-round NPE (``fit_npe``) on the valid training simulations of the bank.
+    Single-round NPE learns p(u | x) from joint draws (u = logit(theta)), so mapping its samples
+    back gives draws of p(theta | x) with no prior or Jacobian correction. Trains at most
+    ``ctx.budget.max_epochs`` epochs; option ``hidden_features`` (50; Deistler et al. used 200
+    units and 10 transforms on 438,608 valid simulations, too large for a few hundred)."""
     # sbi draws from torch's global generator, hence torch_seeded. One intra-op thread: flows of
     # 50-200 units gain nothing from more, and on a shared CPU two threads made one NSF training
     # step 13x slower (0.37 s instead of 0.028 s, measured on this project's 2-core machine).
     with ctx.torch_seeded(threads=1):
         started = time.perf_counter()
-        builder = posterior_nn("nsf", hidden_features=ctx.options["hidden_features"], num_transforms=5,
-                               z_score_theta="independent", z_score_x="independent")
-        # prior=None: an improper prior on R^31, so sampling never rejects; u is unbounded.
-        inference = NPE(prior=None, density_estimator=builder, device=str(device), show_progress_bars=False,
-                        tracker=NullTracker())
-        theta = torch.as_tensor(to_unbounded(data.theta_train), dtype=torch.float32)
-        x = torch.as_tensor(data.x_train, dtype=torch.float32)
-        estimator = inference.append_simulations(theta, x).train(
-            max_num_epochs=ctx.budget.max_epochs, show_train_summary=False, validation_fraction=0.15)
-        posterior = inference.build_posterior(estimator)
+        draw, epochs = fit_npe(data.theta_train, data.x_train, ctx)
         trained = time.perf_counter()
-
-        def draw(x_o: np.ndarray, n: int) -> np.ndarray:
-            z = posterior.sample((n,), x=torch.as_tensor(x_o, dtype=torch.float32, device=device),
-                                 show_progress_bars=False)
-            return from_unbounded(z.detach().cpu().numpy().astype(np.float64))
-
         samples = draw(data.x_o, ctx.budget.n_posterior_samples)
         heldout = np.stack([draw(x, ctx.budget.n_heldout_samples) for x in data.x_heldout])
         sampled = time.perf_counter()
-    return {"samples": samples, "heldout_samples": heldout, "epochs": int(inference.summary["epochs_trained"][-1]),
+    return {"samples": samples, "heldout_samples": heldout, "epochs": epochs,
+            "rounds": [bank_round(data)],
             "seconds": {"train": trained - started, "sample": sampled - trained}}
+
+
+def bank_round(data: PyloricData) -> dict:
+    """Round 1 of every method: the prior bank, its size and how many of it are valid."""
+    n_valid = len(data.theta_train) + len(data.theta_heldout)
+    return {"proposal": "prior", "n_simulations": int(data.n_simulations), "n_valid": int(n_valid),
+            "valid_fraction": n_valid / data.n_simulations}
