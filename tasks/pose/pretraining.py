@@ -37,11 +37,10 @@ _WEIGHTS, _SETTINGS = "weights.pt", "settings.json"
 
 def pretraining_config(size: str, frames: LabelledFrames, input_scale: float | None) -> GeneratorConfig:
     """The synthetic set for ``frames``: the size's frame count at their most common image size x ``input_scale``."""
-    from tasks.pose.training import input_scale_for
+    from tasks.pose.training import common_image_size, input_scale_for
 
     input_scale = input_scale_for(frames, input_scale)
-    shapes = [image.shape[:2] for image in frames.images]
-    height, width = max(set(shapes), key=shapes.count)
+    height, width = common_image_size(frames)
     n_videos, per_video = PRETRAIN_FRAMES[size]
     return GeneratorConfig(n_videos=n_videos, frames_per_video=per_video,
                            height=max(32, round(height * input_scale)), width=max(32, round(width * input_scale)))

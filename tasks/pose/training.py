@@ -56,9 +56,13 @@ def input_scale_for(frames: LabelledFrames, input_scale: float | None) -> float:
 
     if input_scale is not None:
         return input_scale
+    return min(1.0, INPUT_SHORT_SIDE / min(common_image_size(frames)))
+
+
+def common_image_size(frames: LabelledFrames) -> tuple[int, int]:
+    """(height, width) of most of the frames (a project may mix image sizes)."""
     shapes = [image.shape[:2] for image in frames.images]
-    height, width = max(set(shapes), key=shapes.count)
-    return min(1.0, INPUT_SHORT_SIDE / min(height, width))
+    return max(set(shapes), key=shapes.count)
 
 
 def rescaled(image: torch.Tensor, input_scale: float) -> torch.Tensor:

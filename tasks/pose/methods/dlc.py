@@ -32,17 +32,18 @@ def dlc(data: PoseData, ctx: RunContext) -> PosePrediction:
     requested = ctx.options["pretrain"]
     has_synthetic = data.source != "synthetic" and budget.pretrain_iterations > 0
     choice, weights = choose_initialisation(requested, ctx.options["weights"], budget.backbone, has_synthetic)
+    scale = input_scale_for(data.frames, budget.input_scale)
     with ctx.torch_seeded():  # seeded initialisation and a thread limit, without touching the caller's state
         started = time.perf_counter()
-        net, pretraining = _fit(data, ctx, choice, weights)
+        net, pretraining = _fit(data, ctx, choice, weights, scale)
         fit_seconds = time.perf_counter() - started
-        points, scores = predict(net, data.frames, input_scale_for(data.frames, budget.input_scale), ctx.device)
+        points, scores = predict(net, data.frames, scale, ctx.device)
     details: dict[str, Any] = {
         "backbone": budget.backbone,
         "weights": _describe(choice, requested, weights, pretraining),
         "iterations": budget.iterations,
         "batch_size": budget.batch_size,
-        "input_scale": input_scale_for(data.frames, budget.input_scale),
+        "input_scale": scale,
         "fit_seconds": round(fit_seconds, 2),
     }
     if pretraining is not None:
@@ -73,8 +74,10 @@ def choose_initialisation(
     return pretrain, (path if pretrain == "imagenet" else None)
 
 
-def _fit(data: PoseData, ctx: RunContext, choice: str, weights: Path | None) -> tuple[PoseNet, dict | None]:
-    """The trained network, and the pre-training's facts when synthetic pre-training was used."""
+def _fit(data: PoseData, ctx: RunContext, choice: str, weights: Path | None,
+         input_scale: float) -> tuple[PoseNet, dict | None]:
+    """The trained network (on frames resized by ``input_scale``), and the pre-training's facts when synthetic
+    pre-training was used."""
     from tasks.pose.pretraining import pretrained_weights, pretraining_settings
 
     budget, device = ctx.budget, ctx.device
@@ -87,7 +90,7 @@ def _fit(data: PoseData, ctx: RunContext, choice: str, weights: Path | None) -> 
         source.load_state_dict(state)
         transfer(source.to(device), net, parts, data.frames.bodyparts)
     train(net, data.frames, data.train, iterations=budget.iterations, batch_size=budget.batch_size, crop=budget.crop,
-          input_scale=input_scale_for(data.frames, budget.input_scale), learning_rate=budget.learning_rate,
+          input_scale=input_scale, learning_rate=budget.learning_rate,
           radius=budget.radius, seed=ctx.seed, device=device, augmentation=AUGMENTATION, track=ctx.track,
           description="training")
     return net, pretraining
