@@ -42,16 +42,37 @@ TASK = Task(
         "Kobak D, Berens P. The art of using t-SNE for single-cell transcriptomics. "
         "Nature Communications 10:5416 (2019)."
     ),
-    version=1,
+    version=2,
     metrics=(
         Metric("knn", Direction.HIGHER, "fraction",
                "share of each cell's 10 nearest neighbours in 50-D PCA space kept among its 10 nearest in 2-D"),
         Metric("knc", Direction.HIGHER, "fraction",
                "share of each cell type's nearest type means (50-D) kept in 2-D"),
         Metric("cpd", Direction.HIGHER, "Spearman rho",
-               "rank correlation of pairwise distances (50-D vs 2-D) among 1,000 random cells"),
+               "rank correlation of pairwise distances (50-D vs 2-D) among 1,000 random cells; Open Problems' "
+               "distance_correlation on the 50 PCs"),
+        # Open Problems dimensionality reduction (v2 coranking component, R coRanking; Lee & Verleysen 2009),
+        # all from one co-ranking of up to 5,000 cells
         Metric("trustworthiness", Direction.HIGHER, "fraction",
-               "Venna & Kaski trustworthiness with 15 neighbours (scikit-learn), on up to 5,000 cells"),
+               "Venna & Kaski 2001 trustworthiness, k = 15 (Open Problems v1; scikit-learn's value)"),
+        Metric("trustworthiness_k30", Direction.HIGHER, "fraction",
+               "trustworthiness at k = 30 (Open Problems trustworthiness_at_k30): 2-D neighbours that are far in 50-D"),
+        Metric("continuity_k30", Direction.HIGHER, "fraction",
+               "continuity at k = 30 (Venna & Kaski 2001; Open Problems continuity_at_k30): 50-D neighbours "
+               "torn apart"),
+        Metric("qnx_k30", Direction.HIGHER, "fraction",
+               "Q_NX(30), Lee & Verleysen 2009 (Open Problems qnx_at_k30): share of 30 nearest kept"),
+        Metric("lcmc_k30", Direction.HIGHER, "fraction",
+               "LCMC(30) = Q_NX(30) - 30/(n-1), Chen & Buja 2009 (Open Problems lcmc_at_k30)"),
+        Metric("qnx_auc", Direction.HIGHER, "fraction",
+               "mean Q_NX(k) over k = 1..n-1 (Open Problems qnx_auc), n = up to 5,000 cells"),
+        Metric("qlocal", Direction.HIGHER, "fraction",
+               "mean Q_NX(k) for k up to the LCMC peak K_max (Lee & Verleysen 2009; Open Problems qlocal)"),
+        Metric("qglobal", Direction.HIGHER, "fraction",
+               "mean Q_NX(k) for K_max < k < n (Lee & Verleysen 2009; Open Problems qglobal)"),
+        Metric("density_preservation", Direction.HIGHER, "Pearson r",
+               "correlation of log local radii, 50-D vs 2-D (densMAP's R_i, k = 30; Narayan et al. 2021; "
+               "Open Problems density_preservation)"),
     ),
     sizes=DESCRIPTIONS,
     budgets=BUDGETS,
@@ -63,6 +84,8 @@ TASK = Task(
                "openTSNE (FFT) with the paper's recipe: perplexity 30 + n/100, PCA init, learning rate n/12"),
         Method("umap", MethodKind.BASELINE, f"{_M}.methods:umap_default",
                "umap-learn defaults (15 neighbours, min_dist 0.1)"),
+        Method("densmap", MethodKind.BASELINE, f"{_M}.methods:densmap",
+               "densMAP: umap-learn densmap=True, its defaults otherwise (Narayan et al. 2021; leads Open Problems)"),
     ),
     load=f"{_M}.data:load",
     evaluate=f"{_M}.metrics:evaluate",
@@ -72,9 +95,11 @@ TASK = Task(
                "where the cells come from (auto: synthetic for smoke and full, pbmc68k for default)",
                choices=("auto", "pbmc68k", "mixology", "synthetic")),
         Option("data_path", Path, None,
-               "your data: an AnnData .h5ad, a 10x Genomics .h5, or <name>.count.csv[.gz] (sc_mixology layout)"),
+               "your data: an AnnData .h5ad or .zarr store, a 10x Genomics .h5, or <name>.count.csv[.gz] "
+               "(sc_mixology layout)"),
         Option("label_column", str, None,
-               "cell-type column (.obs of an .h5ad, the labels CSV of a 10x .h5, the metadata CSV of sc_mixology)"),
+               "cell-type column (.obs of an .h5ad or .zarr, the labels CSV of a 10x .h5, the metadata CSV of "
+               "sc_mixology)"),
         Option("counts_layer", str, None, "AnnData layer holding raw counts (default: .X)"),
         Option("labels_csv", Path, None,
                "for a 10x .h5: CSV with cell barcodes in the first column and label_column"),

@@ -105,22 +105,25 @@ def load_synthetic(n_cells: int, seed: int, n_genes: int = 1_000, track: Callabl
 
 
 def load_user_file(path: Path | str, options: Mapping[str, Any]) -> SingleCellData:
-    """A user's ``.h5ad``, 10x ``.h5`` or ``<name>.count.csv[.gz]`` (sc_mixology layout) file.
+    """A user's AnnData ``.h5ad`` file or ``.zarr`` store, 10x ``.h5`` or ``<name>.count.csv[.gz]`` (sc_mixology
+    layout) file.
 
     ``options``: the task's checked options (``label_column``, ``counts_layer``, ``labels_csv``, ``n_genes``)."""
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file (option data_path)")
+        raise FileNotFoundError(f"{path}: no such file or folder (option data_path)")
     label_column = options["label_column"]
-    name = path.name.lower()
+    name = path.name.lower().rstrip("/")
     if name.endswith(".h5ad"):
         counts = readers.read_h5ad(path, label_column, options["counts_layer"])
+    elif name.endswith(".zarr"):
+        counts = readers.read_zarr(path, label_column, options["counts_layer"])
     elif name.endswith(".h5"):
         counts = readers.read_10x_h5(path, options["labels_csv"], label_column)
     elif ".count.csv" in name:
         counts = readers.read_mixology_csv(path, label_column or "cell_line_demuxlet")
     else:
-        raise ValueError(f"{path}: unsupported format; expected an AnnData .h5ad, a 10x Genomics .h5 or a "
+        raise ValueError(f"{path}: unsupported format; expected an AnnData .h5ad or .zarr, a 10x Genomics .h5 or a "
                          "<name>.count.csv[.gz] with <name>.metadata.csv[.gz] beside it")
     return from_counts(counts, options["n_genes"], label_column=label_column, path=str(path))
 

@@ -10,6 +10,8 @@ from tasks.single_cell.data import SingleCellData
 from tasks.single_cell.metrics import check_embedding, evaluate
 
 MAX_LEGEND = 20
+#: the metrics in the title (all twelve would not fit on a line)
+TITLE_METRICS = ("knn", "knc", "cpd", "trustworthiness", "density_preservation")
 
 
 def figure(data: SingleCellData, output: np.ndarray, path: Path) -> None:
@@ -18,7 +20,7 @@ def figure(data: SingleCellData, output: np.ndarray, path: Path) -> None:
 
     Z = check_embedding(data, output)
     scores = evaluate(data, output).metrics
-    title = "  ".join(f"{name} {value:.3f}" for name, value in scores.items())
+    title = "  ".join(f"{name} {scores[name]:.3f}" for name in TITLE_METRICS)
     size = float(np.clip(2e4 / data.n_cells, 0.2, 12))
     fig, ax = plt.subplots(figsize=(7, 6.5), dpi=120)
     if data.labels is None:

@@ -1,7 +1,8 @@
 """The methods: 2-D embeddings (n_cells, 2) of the 50-D PCA space of a :class:`SingleCellData`.
 
 control: PC1-2. baseline: ``sc.tl.tsne`` with scanpy's defaults (what most users run). model: the
-Kobak & Berens (2019) recipe with openTSNE's FFT-accelerated t-SNE. umap: umap-learn with its defaults.
+Kobak & Berens (2019) recipe with openTSNE's FFT-accelerated t-SNE. umap and densmap: umap-learn with its defaults,
+without and with its density-preserving term.
 Each is ``fn(data, ctx)``; none uses torch, so they run on CPU whatever ``ctx.device`` says.
 
 Threads: both t-SNEs use the option ``n_jobs`` (default 1), not the cell's share ``ctx.threads``, because
@@ -11,7 +12,9 @@ the output must follow from the recorded options, not from the machine or ``--jo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ContextManager
 
 import numpy as np
 
@@ -34,6 +37,14 @@ LATE_EXAGGERATION = 4.0
 #: internal order (KNN 0.03 instead of 0.20 on 2,500 synthetic cells), so it starts at this size
 EXAGGERATE_FROM = 1_000_000
 FFT_FROM = 10_000
+EXACT_NEIGHBOURS_UP_TO = 50_000
+#: scikit-learn's Barnes-Hut t-SNE is O(n log n) per iteration on one core's worth of speed: ~34 min at 100,000
+#: cells and off the chart at 10^6 in openTSNE's benchmark, so above this it is refused rather than run for hours
+SKLEARN_MAX_CELLS = 250_000
+
+
+class TooLarge(ValueError):
+    """A method that cannot run on this many cells in reasonable time or memory; the message says why."""
 
 
 def control_pca(data: SingleCellData, ctx: RunContext) -> np.ndarray:
@@ -48,6 +59,10 @@ def baseline_scanpy_tsne(data: SingleCellData, ctx: RunContext) -> np.ndarray:
     import pandas as pd
     import scanpy as sc
 
+    if data.n_cells > SKLEARN_MAX_CELLS:
+        raise TooLarge(f"not run on {data.n_cells:,} cells: scikit-learn's Barnes-Hut t-SNE takes hours above "
+                       f"{SKLEARN_MAX_CELLS:,} (openTSNE's benchmark: ~34 min at 100,000 cells on one core); "
+                       "compare with opentsne_kb at full size (100,000 cells)")
     adata = anndata.AnnData(obs=pd.DataFrame(index=np.arange(data.n_cells).astype(str)))
     adata.obsm["X_pca"] = np.array(data.pcs)
     n_jobs = ctx.options["n_jobs"]
@@ -76,9 +91,12 @@ def _affinities(pcs: np.ndarray, perplexities: tuple[float, ...], seed: int, n_j
     usable = sorted({p for p in perplexities if 3 * p < n - 1})  # openTSNE needs 3 x perplexity neighbours
     if not usable:
         usable = [max(1.0, (n - 2) / 3.0)]
+    # exact neighbours up to 50,000 cells: brute force in 50-D is cheaper than Annoy's search for the 3 x n/100
+    # neighbours of the second perplexity (20,000 cells, 600 neighbours: 25 s against 108 s) and needs no index
+    method = "exact" if n <= EXACT_NEIGHBOURS_UP_TO else "annoy"
     if len(usable) == 1:
-        return affinity.PerplexityBasedNN(pcs, perplexity=usable[0], n_jobs=n_jobs, random_state=seed)
-    return affinity.Multiscale(pcs, perplexities=usable, n_jobs=n_jobs, random_state=seed)
+        return affinity.PerplexityBasedNN(pcs, perplexity=usable[0], method=method, n_jobs=n_jobs, random_state=seed)
+    return affinity.Multiscale(pcs, perplexities=usable, method=method, n_jobs=n_jobs, random_state=seed)
 
 
 def _optimise(pcs: np.ndarray, init: np.ndarray, perplexities: tuple[float, ...], seed: int, n_jobs: int,
@@ -114,7 +132,8 @@ def place_by_neighbours(pcs: np.ndarray, reference: np.ndarray, reference_embedd
 
 
 def kobak_berens_tsne(pcs: np.ndarray, seed: int, n_jobs: int = 1, large_n: int = LARGE_N,
-                     subsample: int = SUBSAMPLE, late_exaggeration: float | None = None) -> np.ndarray:
+                     subsample: int = SUBSAMPLE, late_exaggeration: float | None = None,
+                     stage: Callable[[str], ContextManager[Any]] | None = None) -> np.ndarray:
     """The paper's t-SNE recipe on ``pcs`` (n, 50); returns (n, 2) float32.
 
     n <= ``large_n``: multi-scale perplexity (30 and n/100), PCA initialisation, learning rate n/12.
@@ -123,19 +142,28 @@ def kobak_berens_tsne(pcs: np.ndarray, seed: int, n_jobs: int = 1, large_n: int 
     to std 1e-4) initialises t-SNE of all cells with perplexity 30, learning rate n/12 and, after the
     early-exaggeration phase, ``late_exaggeration`` (default: the paper's 4 from 10^6 cells, else 1).
     ``n_jobs``: openTSNE's threads; the caller limits BLAS and OpenMP (``ctx.thread_limit``).
+    ``stage(name)``: a context manager around each step (``"subsample t-SNE"``, ``"placement"``, ``"t-SNE"``),
+    e.g. to time it; none by default.
     """
+    stage = stage or (lambda name: contextlib.nullcontext())
     n = len(pcs)
     if n <= large_n:
-        return _optimise(pcs, pca_initialisation(pcs), multiscale_perplexities(n), seed, n_jobs).astype(np.float32)
+        with stage("t-SNE"):
+            init = pca_initialisation(pcs)
+            return _optimise(pcs, init, multiscale_perplexities(n), seed, n_jobs).astype(np.float32)
     rng = np.random.default_rng(seed)
     subset = np.sort(rng.choice(n, size=min(subsample, n), replace=False))
-    sub_embedding = _optimise(pcs[subset], pca_initialisation(pcs[subset]), SUBSAMPLE_PERPLEXITIES, seed, n_jobs)
-    init = place_by_neighbours(pcs, pcs[subset], sub_embedding)
+    with stage("subsample t-SNE"):
+        sub_embedding = _optimise(pcs[subset], pca_initialisation(pcs[subset]), SUBSAMPLE_PERPLEXITIES, seed,
+                                  n_jobs)
+    with stage("placement"):
+        init = place_by_neighbours(pcs, pcs[subset], sub_embedding)
     init[subset] = sub_embedding
     init = init / np.std(init[:, 0]) * 1e-4
     if late_exaggeration is None:
         late_exaggeration = LATE_EXAGGERATION if n >= EXAGGERATE_FROM else 1.0
-    return _optimise(pcs, init, (BASE_PERPLEXITY,), seed, n_jobs, late_exaggeration).astype(np.float32)
+    with stage("t-SNE"):
+        return _optimise(pcs, init, (BASE_PERPLEXITY,), seed, n_jobs, late_exaggeration).astype(np.float32)
 
 
 def model_opentsne(data: SingleCellData, ctx: RunContext) -> np.ndarray:
@@ -147,11 +175,22 @@ def model_opentsne(data: SingleCellData, ctx: RunContext) -> np.ndarray:
                                  late_exaggeration=options["late_exaggeration"])
 
 
+def _umap(data: SingleCellData, ctx: RunContext, densmap: bool) -> np.ndarray:
+    import umap
+
+    reducer = umap.UMAP(n_neighbors=15, min_dist=0.1, densmap=densmap, random_state=ctx.seed, n_jobs=1)
+    with ctx.thread_limit(1):
+        return np.asarray(reducer.fit_transform(np.array(data.pcs)), dtype=np.float32)
+
+
 def umap_default(data: SingleCellData, ctx: RunContext) -> np.ndarray:
     """umap-learn with its defaults (15 neighbours, min_dist 0.1, spectral initialisation) on the 50 PCs.
     Seeded by ``ctx.seed``, so umap-learn runs single-threaded (its price for reproducibility)."""
-    import umap
+    return _umap(data, ctx, densmap=False)
 
-    reducer = umap.UMAP(n_neighbors=15, min_dist=0.1, random_state=ctx.seed, n_jobs=1)
-    with ctx.thread_limit(1):
-        return np.asarray(reducer.fit_transform(np.array(data.pcs)), dtype=np.float32)
+
+def densmap(data: SingleCellData, ctx: RunContext) -> np.ndarray:
+    """densMAP (Narayan, Berger & Cho 2021): umap-learn's ``densmap=True`` with its other defaults on the 50 PCs,
+    which also fits each cell's local radius in 2-D to its radius in 50-D; the leading method of the Open
+    Problems dimensionality-reduction task. Seeded by ``ctx.seed`` (single-threaded)."""
+    return _umap(data, ctx, densmap=True)

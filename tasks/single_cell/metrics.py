@@ -1,5 +1,5 @@
-"""The task's ``evaluate`` and its metrics: embedding quality as in Kobak & Berens (2019), plus
-trustworthiness (Open Problems).
+"""The task's ``evaluate`` and its metrics: embedding quality as in Kobak & Berens (2019), plus the
+co-ranking metrics and density preservation of the Open Problems dimensionality-reduction task.
 
 All metrics compare the high-dimensional reference ``X`` (n_cells, 50 PCs) with a 2-D embedding ``Z``
 (n_cells, 2). Pure functions; random subsamples use a fixed seed so that the same inputs give the same score.
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from benchmarks.task import Direction, Evaluation, Items
+from tasks.single_cell import coranking, density
 
 if TYPE_CHECKING:
     from tasks.single_cell.data import SingleCellData
@@ -24,8 +25,15 @@ KNN_K = 10
 KNN_QUERIES = 10_000
 CPD_CELLS = 1_000
 TRUST_K = 15
-TRUST_CELLS = 5_000
-METRIC_NAMES = ("knn", "knc", "cpd", "trustworthiness")
+#: cells of the co-ranking (and of trustworthiness and density preservation), and its largest rank
+CORANK_CELLS = 5_000
+CORANK_K = 30
+#: trustworthiness and continuity at k need 3k + 1 < 2n
+CORANK_MIN_CELLS = 3 * CORANK_K // 2 + 1
+KB_METRICS = ("knn", "knc", "cpd")
+OPEN_PROBLEMS_METRICS = ("trustworthiness", "trustworthiness_k30", "continuity_k30", "qnx_k30", "lcmc_k30",
+                         "qnx_auc", "qlocal", "qglobal", "density_preservation")
+METRIC_NAMES = KB_METRICS + OPEN_PROBLEMS_METRICS
 
 
 def nearest_neighbours(data: np.ndarray, k: int, queries: np.ndarray | None = None) -> np.ndarray:
@@ -126,16 +134,42 @@ def cpd(X: np.ndarray, Z: np.ndarray, n_cells: int = 1_000) -> float:
 
 
 def trustworthiness(X: np.ndarray, Z: np.ndarray, k: int = 15, n_cells: int | None = 5_000) -> float:
-    """Trustworthiness (Venna & Kaski 2001; scikit-learn's implementation) with ``k`` neighbours: 1 minus a
-    normalised penalty for cells that are neighbours in Z but not in X. Computed on a fixed random subsample
-    of ``n_cells`` cells when there are more (it needs all n^2 distances). About 0.5 for a random embedding."""
-    from sklearn.manifold import trustworthiness as sklearn_trustworthiness
-
+    """Trustworthiness (Venna & Kaski 2001; equal to scikit-learn's) with ``k`` neighbours: 1 minus a normalised
+    penalty for cells that are neighbours in Z but not in X. Computed on a fixed random subsample of ``n_cells``
+    cells when there are more (it ranks all n^2 distances). About 0.5 for a random embedding."""
     X, Z = _check_pair(X, Z)
     cells = query_cells(len(X), n_cells)
     if len(cells) <= 2 * k:
         raise ValueError(f"trustworthiness with k = {k} needs more than {2 * k} cells, got {len(cells)}")
-    return float(sklearn_trustworthiness(X[cells], Z[cells], n_neighbors=k))
+    return coranking.trustworthiness(coranking.coranking(X[cells], Z[cells], k), k)
+
+
+def open_problems_metrics(X: np.ndarray, Z: np.ndarray, n_cells: int | None = CORANK_CELLS,
+                          k: int = CORANK_K) -> dict[str, float]:
+    """The Open Problems dimensionality-reduction metrics (the names of ``OPEN_PROBLEMS_METRICS``) from one
+    co-ranking (neighbours up to rank ``k``) of a fixed random subsample of ``n_cells`` cells (all cells if
+    fewer): the ranks are those within the subsample, as Open Problems ranks its (up to 50,000) waypoint cells.
+    Q_NX's AUC, Q_local and Q_global cover every k up to the subsample's size - 1. ``qglobal`` is NaN when LCMC
+    peaks at the last k (an embedding no better than chance at any scale). Needs at least 3k/2 + 1 cells.
+    X (n, d), Z (n, 2)."""
+    X, Z = _check_pair(X, Z)
+    cells = query_cells(len(X), n_cells)
+    ranks = coranking.coranking(X[cells], Z[cells], k)
+    qnx, lcmc = coranking.qnx_curve(ranks), coranking.lcmc_curve(ranks)
+    qlocal, qglobal, _ = coranking.local_global_split(ranks)
+    return {
+        "trustworthiness": coranking.trustworthiness(ranks, min(TRUST_K, k)),
+        "trustworthiness_k30": coranking.trustworthiness(ranks, k),
+        "continuity_k30": coranking.continuity(ranks, k),
+        "qnx_k30": float(qnx[k - 1]),
+        "lcmc_k30": float(lcmc[k - 1]),
+        "qnx_auc": float(qnx.mean()),
+        "qlocal": qlocal,
+        "qglobal": qglobal,
+        "density_preservation": density.density_preservation(
+            density.log_local_radii(ranks.high_neighbours, ranks.high_distances),
+            density.log_local_radii(ranks.low_neighbours, ranks.low_distances)),
+    }
 
 
 def _check_pair(X: np.ndarray, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -154,7 +188,7 @@ def check_embedding(data: SingleCellData, output: np.ndarray) -> np.ndarray:
 
 
 def evaluate(data: SingleCellData, output: np.ndarray) -> Evaluation:
-    """KNN, KNC, CPD (Kobak & Berens 2019) and trustworthiness of the embedding ``output`` (n_cells, 2).
+    """KNN, KNC, CPD (Kobak & Berens 2019) and the Open Problems metrics of the embedding ``output`` (n_cells, 2).
 
     The items are the KNN of each query cell (the same cells for every method on the same data), for the
     runner's paired tests; NaN for every cell when the embedding has non-finite coordinates.
@@ -173,15 +207,26 @@ def evaluate(data: SingleCellData, output: np.ndarray) -> Evaluation:
         "knn": (f"k={KNN_K}, exact, over all {n} cells" if n <= KNN_QUERIES else
                 f"k={KNN_K}, exact, {KNN_QUERIES} random query cells (seed {METRIC_SEED}) against all {n}"),
         "cpd": f"Spearman, pairwise distances of {min(n, CPD_CELLS)} random cells (seed {METRIC_SEED})",
-        "trustworthiness": f"k={TRUST_K}, scikit-learn, on {min(n, TRUST_CELLS)} random cells"
-                           f" (seed {METRIC_SEED})",
     }
+    n_ranked = min(n, CORANK_CELLS)
+    ranked = f"{n_ranked} random cells (seed {METRIC_SEED})" if n > CORANK_CELLS else f"all {n} cells"
+    notes.update({name: f"co-ranking up to rank {CORANK_K} of {ranked}" for name in OPEN_PROBLEMS_METRICS})
+    notes["trustworthiness"] = f"k={TRUST_K}, " + notes["trustworthiness"]
+    notes["qnx_auc"] = notes["qlocal"] = notes["qglobal"] = f"over k = 1..{n_ranked - 1}, " + notes["qnx_auc"]
+    notes["density_preservation"] = f"k={density.DENSITY_K} fuzzy neighbours among {ranked}"
     per_cell = knn_per_cell(X, Z, KNN_K, KNN_QUERIES)
     values = {
         "knn": float(per_cell.mean()),
         "cpd": cpd(X, Z, CPD_CELLS),
-        "trustworthiness": trustworthiness(X, Z, TRUST_K, TRUST_CELLS),
     }
+    if n_ranked >= CORANK_MIN_CELLS:
+        values.update(open_problems_metrics(X, Z, CORANK_CELLS, CORANK_K))
+        if math.isnan(values["qglobal"]):
+            notes["qglobal"] = "LCMC peaks at the largest k: no scale is left for Q_global"
+    else:
+        values.update(dict.fromkeys(OPEN_PROBLEMS_METRICS, math.nan))
+        notes.update(dict.fromkeys(OPEN_PROBLEMS_METRICS, f"the co-ranking up to rank {CORANK_K} needs at least "
+                                   f"{CORANK_MIN_CELLS} cells, the data have {n}"))
     n_types = len(data.label_names)
     if data.labels is None:
         values["knc"], notes["knc"] = math.nan, "the data have no cell-type labels"
@@ -191,7 +236,9 @@ def evaluate(data: SingleCellData, output: np.ndarray) -> Evaluation:
         k = knc_k(n_types)
         values["knc"] = knc(X, Z, data.labels, k)
         notes["knc"] = f"k={k} nearest of {n_types} cell-type means"
-    chance = {"knn": KNN_K / (n - 1), "trustworthiness": 0.5, "cpd": 0.0}
+    chance = {"knn": KNN_K / (n - 1), "cpd": 0.0, "trustworthiness": 0.5, "trustworthiness_k30": 0.5,
+              "continuity_k30": 0.5, "qnx_k30": CORANK_K / (n_ranked - 1), "lcmc_k30": 0.0,
+              "density_preservation": 0.0}
     if "knc" in notes and not math.isnan(values["knc"]):
         chance["knc"] = knc_k(n_types) / (n_types - 1)
     details = {"n_cells": n, "n_pcs": int(X.shape[1]), "n_types": n_types, "source": data.source,

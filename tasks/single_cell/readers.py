@@ -1,4 +1,4 @@
-"""Readers for the single-cell formats users have: AnnData ``.h5ad``, 10x Genomics ``.h5`` and the
+"""Readers for the single-cell formats users have: AnnData ``.h5ad`` and ``.zarr``, 10x Genomics ``.h5`` and the
 count/metadata CSV pair of sc_mixology (Tian et al. 2019). Each returns raw counts (cells x genes) and, when
 known, a label per cell; a file that cannot serve gets a ``ValueError`` naming the file and the problem.
 """
@@ -68,15 +68,37 @@ def labels_from(frame: pd.DataFrame, column: str, path: Path | str) -> np.ndarra
 
 def read_h5ad(path: Path | str, label_column: str | None = None, layer: str | None = None) -> Counts:
     """Counts from ``.X`` (or ``.layers[layer]``) of an AnnData file, labels from ``.obs[label_column]``."""
+    return _read_anndata(Path(path), "h5ad", label_column, layer)
+
+
+def read_zarr(path: Path | str, label_column: str | None = None, layer: str | None = None) -> Counts:
+    """Counts and labels of an AnnData ``.zarr`` store (a folder), read like :func:`read_h5ad`."""
+    return _read_anndata(Path(path), "zarr", label_column, layer)
+
+
+def _read_anndata(path: Path, kind: str, label_column: str | None, layer: str | None) -> Counts:
     import anndata
 
-    path = Path(path)
-    if not path.is_file():
+    if kind == "zarr" and not path.is_dir():
+        raise FileNotFoundError(f"{path}: no such folder (an AnnData .zarr store is a folder)")
+    if kind == "h5ad" and not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     try:
-        adata = anndata.read_h5ad(path)
-    except Exception as error:  # h5py / anndata raise many types for a broken file
-        raise ValueError(f"{path}: not a readable AnnData .h5ad file ({error})") from None
+        adata = anndata.read_zarr(path) if kind == "zarr" else anndata.read_h5ad(path)
+    except Exception as error:  # h5py, zarr and anndata raise many types for a broken file
+        what = "store" if kind == "zarr" else "file"
+        raise ValueError(f"{path}: not a readable AnnData .{kind} {what} ({_first_line(error)})") from None
+    return counts_from_anndata(adata, path, label_column, layer)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+
+
+def counts_from_anndata(adata, path: Path, label_column: str | None, layer: str | None) -> Counts:
+    """Counts from ``.X`` (or ``.layers[layer]``) of an AnnData object read from ``path``, labels from
+    ``.obs[label_column]``; ``ValueError`` naming ``path`` when they are missing or are not counts."""
     if layer is not None:
         if layer not in adata.layers:
             known = ", ".join(adata.layers.keys()) or "(none)"

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 
 from benchmarks.context import make_context
+from benchmarks.task import resolve
 from tasks.single_cell import TASK, methods
-from tasks.single_cell.data import load
-from tasks.single_cell.metrics import knn
+from tasks.single_cell.data import from_labels, load
+from tasks.single_cell.metrics import knn, open_problems_metrics
 
 
 def test_recipe_settings_follow_the_paper():
@@ -44,3 +45,24 @@ def test_model_reads_its_options_and_seed_from_the_context():
     # large_n=200 < 300 cells: the large-data recipe, with the context's seed
     expected = methods.kobak_berens_tsne(np.array(data.pcs), seed=3, large_n=200)
     np.testing.assert_array_equal(embedding, expected)
+
+
+def test_densmap_keeps_relative_density_where_umap_does_not():
+    # two clusters of 150 cells, one four times as spread as the other: UMAP draws both alike, densMAP does not
+    rng = np.random.default_rng(0)
+    pcs = np.vstack([rng.normal(size=(150, 10)), 4 * rng.normal(size=(150, 10)) + 40]).astype(np.float32)
+    data = from_labels(pcs, np.repeat(["dense", "sparse"], 150), "two clusters")
+    scores = {}
+    for name in ("umap", "densmap"):
+        embedding = resolve(TASK.method(name).fn)(data, make_context(TASK, "smoke", 0, method=name))
+        assert embedding.shape == (300, 2)
+        scores[name] = open_problems_metrics(pcs, embedding)["density_preservation"]
+    assert scores["densmap"] > scores["umap"] + 0.2
+
+
+def test_scikit_learn_tsne_refuses_a_size_it_cannot_finish_and_says_why():
+    cells = np.zeros((methods.SKLEARN_MAX_CELLS + 1, 2), dtype=np.float32)
+    data = from_labels(cells, None, "many cells")
+    ctx = make_context(TASK, "full", 0, method="scanpy_tsne")
+    with pytest.raises(methods.TooLarge, match=r"not run on 250,001 cells: scikit-learn's Barnes-Hut t-SNE takes"):
+        methods.baseline_scanpy_tsne(data, ctx)

@@ -1,4 +1,4 @@
-"""File formats of the single_cell task: .h5ad, 10x .h5, the sc_mixology CSV pair, and their errors."""
+"""File formats of the single_cell task: .h5ad, .zarr, 10x .h5, the sc_mixology CSV pair, and their errors."""
 
 import gzip
 
@@ -51,6 +51,28 @@ def test_h5ad_errors_name_the_file_and_the_problem(tmp_path):
     broken.write_text("not hdf5")
     with pytest.raises(ValueError, match=r"broken\.h5ad: not a readable AnnData"):
         readers.read_h5ad(broken)
+
+
+def test_zarr_store_reads_like_h5ad(tmp_path):
+    obs = pd.DataFrame({"cell_type": TYPES}, index=[f"c{i}" for i in range(len(TYPES))])
+    store = tmp_path / "cells.zarr"
+    anndata.AnnData(X=np.log1p(COUNTS), obs=obs, layers={"counts": sp.csr_matrix(COUNTS)}).write_zarr(store)
+    counts = readers.read_zarr(store, "cell_type", layer="counts")
+    np.testing.assert_array_equal(counts.matrix.toarray(), COUNTS[[0, 1, 3]])
+    assert list(counts.labels) == ["B", "T", "NK"] and counts.source == "cells.zarr (layer 'counts')"
+    with pytest.raises(ValueError, match=r"cells\.zarr.*non-integer.*counts_layer"):
+        readers.read_zarr(store, "cell_type")
+
+
+def test_bad_zarr_store_gets_one_line_naming_it(tmp_path):
+    broken = tmp_path / "broken.zarr"
+    broken.mkdir()
+    (broken / "X").write_text("not a zarr array")
+    with pytest.raises(ValueError, match=r"broken\.zarr: not a readable AnnData \.zarr store") as raised:
+        readers.read_zarr(broken)
+    assert "\n" not in str(raised.value)
+    with pytest.raises(FileNotFoundError, match=r"missing\.zarr: no such folder"):
+        readers.read_zarr(tmp_path / "missing.zarr")
 
 
 def _write_10x_h5(path, counts):
