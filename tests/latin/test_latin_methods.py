@@ -103,3 +103,21 @@ def test_cnn_ensemble_trains_differently_initialised_networks(smoke):
     assert info["epochs"] == [2, 2] and info["extra_epochs"] == 1 and len(y_pred) == len(smoke.split.test)
     first, second = info["val_macro_f1"]
     assert len(first) == len(second) == 2 and first != second  # other weights, other batch orders
+
+
+def test_feature_blocks_are_computed_once_per_loaded_corpus(smoke):
+    import dataclasses
+    import gc
+
+    from tasks.latin.methods import svm
+
+    rows, other = smoke.split.train, smoke.split.test
+    first = svm.dv_block(smoke, rows, other, 0)
+    assert svm.dv_block(smoke, rows, other, 1) is first  # seed-free block: the same matrices, not recomputed
+    assert svm.dv_block(smoke, rows, smoke.split.val, 0) is not first  # other rows: computed anew
+    copy = dataclasses.replace(smoke)  # another loaded corpus with the same content
+    again = svm.dv_block(copy, rows, other, 0)
+    assert again is not first and (again[1] != first[1]).nnz == 0
+    del copy, again
+    gc.collect()
+    assert all(key[0] == id(smoke) for key in svm._BLOCKS)  # a collected corpus leaves nothing behind
