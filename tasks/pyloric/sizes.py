@@ -7,9 +7,10 @@ al. on 438,608 valid of 9 M, over three rounds). ``npe_restricted`` spends ``rou
 simulations after the bank, each round drawn from the prior restricted by a classifier of valid
 parameters, where more of them are valid.
 
-What a default run spends (2 free cores, ~0.1 s wall per simulation): the bank 2,500 simulations
-(~4.5 min, cached), ``npe_restricted``'s rounds 2 x 600 (~2 min, every run), the predictive
-checks 4 methods x 100 (~40 s), training ~1.5 min.
+What a default run spends (2 free cores, measured ~0.18 s wall per simulation; training takes
+seconds): the bank 2,000 simulations (~6 min, cached), ``npe_restricted``'s rounds 2 x 300 (~2 min,
+every run), the predictive checks 4 methods x 60 (~45 s). Simulation is ~95 % of the task: each
+simulation in this budget is paid for out of the 9 minutes of a laptop's default run.
 
 What full spends, at 0.2 core-s a simulation: the bank 100,000 (5.6 core-hours; ``prepare``
 returns its 400 chunks as steps, which ``--executor slurm`` runs as a job array before any
@@ -37,15 +38,15 @@ class Budget:
 
 
 BUDGETS = {
-    "smoke": Budget(2_000, 12, 1_000, 100, 30, rounds=(200,), classifier_epochs=30),
-    "default": Budget(2_500, 100, 1_000, 200, 500, rounds=(600, 600), classifier_epochs=100),
+    "smoke": Budget(2_000, 12, 1_000, 100, 30, rounds=(100,), classifier_epochs=30),
+    "default": Budget(2_000, 60, 1_000, 200, 500, rounds=(300, 300), classifier_epochs=100),
     "full": Budget(100_000, 1_000, 10_000, 500, 1_000, rounds=(100_000, 100_000), classifier_epochs=300),
 }
 
 DESCRIPTIONS = {
     "smoke": "2,000 shipped prior simulations (26 valid: ~20 to train, ~5 held out), one restricted round of "
-             "200, 12 predictive simulations: a pipeline check, the posterior is barely narrower than the prior",
-    "default": "2,500 prior simulations (~30 valid; cached) and two restricted rounds of 600, 100 predictive "
+             "100, 12 predictive simulations: a pipeline check, the posterior is barely narrower than the prior",
+    "default": "2,000 prior simulations (~26 valid; cached) and two restricted rounds of 300, 60 predictive "
                "simulations per method: a weak posterior, what ~9 minutes of 2 cores buy",
     "full": "100,000 prior simulations (~1,000 valid) and two restricted rounds of 100,000 (~17 core-hours "
             "at 0.2 core-s each: a cluster, whose prepare steps build the bank as a job array), 1,000 "

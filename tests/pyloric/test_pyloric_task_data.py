@@ -103,7 +103,7 @@ def test_default_size_reads_the_bank(monkeypatch) -> None:
 
     monkeypatch.setattr(bank, "simulation_bank", fake_bank)
     data = _load("default", 3, bank_seed=7)
-    assert calls == [(2500, 7)] and len(data.predictive_seeds) == 100
+    assert calls == [(2000, 7)] and len(data.predictive_seeds) == 60
     assert len(data.theta_train) + len(data.theta_heldout) == 26
     # the invalid simulations travel with the data: the restriction classifier learns from them
     assert len(data.theta_invalid) == len(data.x_invalid) == 2000 - 26 and np.isnan(data.x_invalid).any(axis=1).all()
