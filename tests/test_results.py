@@ -65,6 +65,9 @@ def test_every_task_declares_its_data_set_and_a_user_path_gets_a_content_hash(to
            for name in registry.names() for size in registry.tasks[name].sizes}
     assert ids[("single_cell", "default")] == "pbmc68k_reduced"
     assert ids[("pose", "full")] == "dlc_openfield" and ids[("latin", "default")] == "latin_library_6"
+    # another split has other test frames: DeepLabCut 3.0's figures (half the frames) name theirs
+    half = registry.tasks["pose"].resolve_options({"train_fraction": "0.5"})
+    assert dataset_of(registry.tasks["pose"], "full", half, {}) == "dlc_openfield@train0.5"
     assert ids[("two_moons", "default")] == "sbibm/two_moons" and ids[("toy", "smoke")] == "toy_gauss"
     cell_line = registry.tasks["single_cell"].resolve_options({"data_path": str(tmp_path / "mix.csv")})
     a = dataset_of(registry.tasks["single_cell"], "default", cell_line, {"data_path": "aa"})

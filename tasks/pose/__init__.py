@@ -26,6 +26,12 @@ OPENFIELD = Dataset(
     description="openfield-Pranav-2018-10-30: 116 labelled 640x480 frames of a mouse, 4 body parts (the video is not used).",
 )
 
+def openfield_split(train_fraction: float | None) -> str:
+    """The open-field data set id: its test frames depend on the split, so a split other than the
+    size's own is part of the id (DeepLabCut 3.0's published figures train on half the frames)."""
+    return "dlc_openfield" if train_fraction is None else f"dlc_openfield@train{train_fraction:g}"
+
+
 #: The project folder inside the dataset.
 OPENFIELD_PROJECT = "openfield-Pranav-2018-10-30"
 
@@ -33,7 +39,7 @@ TASK = Task(
     name="pose",
     # default and full: DeepLabCut's open-field project; smoke: generated frames; a user's project: user:<hash>
     dataset_id=lambda size, options: None if options["project"] else (
-        f"pose_synthetic_{size}" if size in SYNTHETIC else "dlc_openfield"),
+        f"pose_synthetic_{size}" if size in SYNTHETIC else openfield_split(options["train_fraction"])),
     summary="Can body parts of animals be located in unstaged video frames without body markers?",
     citation=_CITATION,
     version=2,  # 2: default is the real open-field project; MobileNetV2 backbone
