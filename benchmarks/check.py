@@ -117,7 +117,27 @@ def declaration_problems(task: Task) -> list[str]:
                 option.parse(str(option.default) if option.type is not bool else option.default)
         except ValueError as error:
             problems.append(f"option {option.name!r}: its default does not parse back ({error})")
-    return problems + room_problems(task)
+    return problems + dataset_problems(task) + room_problems(task)
+
+
+def dataset_problems(task: Task) -> list[str]:
+    """A ``dataset_id`` that cannot name the data of a size run with the default options.
+
+    Published numbers are matched to runs by this id, so it must be a plain name (never a
+    ``user:`` one, which marks a user's file) for every size.
+    """
+    from benchmarks.dataset_id import dataset_of, is_user
+
+    problems = []
+    for size in task.sizes:
+        try:
+            name = dataset_of(task, size, task.resolve_options(), {})
+        except Exception as error:  # noqa: BLE001 - any failure of the task's own function is a finding
+            problems.append(f"dataset_id fails for size {size!r}: {type(error).__name__}: {error}")
+            continue
+        if not isinstance(name, str) or not name.strip() or is_user(name):
+            problems.append(f"dataset_id names size {size!r}'s default data {name!r}: declare a plain, non-empty id")
+    return problems
 
 
 def room_problems(task: Task) -> list[str]:

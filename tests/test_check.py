@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from benchmarks.check import TaskCheckError, check_task, room_problems
+from benchmarks.check import TaskCheckError, check_task, dataset_problems, room_problems
 from benchmarks.registry import discover
 from benchmarks.task import Method, MethodKind
 
@@ -70,6 +70,15 @@ def test_functions_outside_their_rooms_are_named(toy):
     assert "evaluate lives in toy.data; it belongs in the task's metrics.py" in problems
     report = check_task(moved, methods=[], raise_on_failure=False)
     assert not report.ok
+
+
+def test_a_dataset_id_that_cannot_name_default_data_is_named(toy):
+    assert dataset_problems(dataclasses.replace(toy, dataset_id="toy_data")) == []
+    assert dataset_problems(dataclasses.replace(toy, dataset_id=lambda size, options: f"toy_{size}")) == []
+    empty = dataset_problems(dataclasses.replace(toy, dataset_id=lambda size, options: None))
+    assert "dataset_id names size 'smoke''s default data 'user:" in empty[0]
+    broken = dataset_problems(dataclasses.replace(toy, dataset_id=lambda size, options: options["missing"]))
+    assert broken[0] == "dataset_id fails for size 'smoke': KeyError: 'missing'"
 
 
 def test_an_explained_nan_is_the_same_nan_twice(toy):
