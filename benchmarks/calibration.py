@@ -1,7 +1,9 @@
 """A short, fixed CPU workload whose time compares this machine with the one that recorded the reference runs.
 
-The workload mixes what cells spend their time on (dense linear algebra and plain Python);
-its best time of a few repetitions is stable to about 10 % on an idle machine. Its time on
+The workload mixes what cells spend their time on (dense linear algebra and plain Python) on
+one BLAS thread (a threaded product of this size mostly measures thread wake-ups); its best
+time of 20 repetitions was stable to about 5 % across processes, against 20-40 % for the best
+of 5 with threads. Its time on
 the recording machine is kept in ``baselines/recorded-machine.json``, so that an estimate
 from a recorded run scales by ``this machine's time / the recording machine's``.
 """
@@ -29,13 +31,16 @@ def _workload() -> float:
     return float(a.sum()) + total
 
 
-def measure(repeats: int = 5) -> float:
-    """Seconds of the workload on this machine: the best of ``repeats`` runs (a few hundredths of a second each on a laptop core)."""
+def measure(repeats: int = 20) -> float:
+    """Seconds of the workload on this machine: the best of ``repeats`` runs (under a hundredth of a second each on a laptop core)."""
+    from threadpoolctl import threadpool_limits
+
     best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        _workload()
-        best = min(best, time.perf_counter() - start)
+    with threadpool_limits(1):
+        for _ in range(repeats):
+            start = time.perf_counter()
+            _workload()
+            best = min(best, time.perf_counter() - start)
     return best
 
 

@@ -7,8 +7,11 @@ An estimate comes, in this order, from
 2. the recorded reference runs (``baselines/recorded``), scaled by a short calibration: this
    machine's time for a fixed workload over the recording machine's (:mod:`benchmarks.calibration`);
 
-and is unknown otherwise. An estimate is the mean of the matching cells' load + method + evaluate
-wall time; the total assumes the cells run one after the other (``--jobs N`` divides it by up to N).
+and is unknown otherwise. An estimate is the mean of the matching cells' method + evaluate wall
+time, plus their load where the cell pays for one: with ``--jobs 1`` the cells of one data set
+share a single load (recorded in each of their records), which only the first of them pays; in
+``--jobs N`` workers every cell loads its own. The total assumes the cells run one after the
+other (``--jobs N`` divides it by up to N).
 """
 
 from __future__ import annotations
@@ -35,33 +38,46 @@ class Estimate:
 
 
 def estimate(cells: Sequence[Any], registry: Any, own: pd.DataFrame, recorded: pd.DataFrame,
-             baselines_folder: Path | None = None) -> list[Estimate]:
+             baselines_folder: Path | None = None, jobs: int = 1) -> list[Estimate]:
     """An :class:`Estimate` per cell; ``own`` and ``recorded`` are frames of :mod:`benchmarks.results`.
 
     The calibration runs (about a tenth of a second) only when a recorded run is needed.
     """
     own_means, recorded_means = _means(own), _means(recorded)
     factor: float | None = None
+    loaded: set[Any] = set()  # data sets already paid for (``--jobs 1``)
     estimates = []
     for cell in cells:
         task = registry.get(cell.task)
         key = (cell.task, cell.size, cell.method, dataset_of(task, cell.size, cell.options, cell.inputs))
+        pays_load = jobs > 1 or cell.data_key() not in loaded
+        loaded.add(cell.data_key())
         if key in own_means:
-            estimates.append(Estimate(cell.label(), own_means[key], "this machine"))
+            estimates.append(Estimate(cell.label(), _seconds(own_means[key], pays_load), "this machine"))
         elif key in recorded_means:
             if factor is None:
                 factor = _scale(baselines_folder)
-            estimates.append(Estimate(cell.label(), recorded_means[key] * factor, f"recorded ×{factor:.2g}"))
+            estimates.append(Estimate(cell.label(), _seconds(recorded_means[key], pays_load) * factor,
+                                      f"recorded ×{factor:.2g}"))
         else:
             estimates.append(Estimate(cell.label(), math.nan, "no estimate"))
     return estimates
 
 
-def _means(frame: pd.DataFrame) -> dict[tuple[str, str, str, str], float]:
+def _seconds(means: tuple[float, float], pays_load: bool) -> float:
+    load, work = means
+    return work + (load if pays_load else 0.0)
+
+
+def _means(frame: pd.DataFrame) -> dict[tuple[str, str, str, str], tuple[float, float]]:
+    """(load, method + evaluate) mean seconds per (task, size, method, data set) of the ok records."""
     if frame.empty:
         return {}
-    ok = frame[(frame["status"] == "ok") & frame["time_s"].notna()]
-    return {key: float(value) for key, value in ok.groupby(["task", "size", "method", "dataset"])["time_s"].mean().items()}
+    ok = frame[(frame["status"] == "ok") & frame["time_s"].notna()].copy()
+    ok["load"] = ok["load_s"].fillna(0.0)
+    ok["work"] = ok["time_s"] - ok["load"]
+    means = ok.groupby(["task", "size", "method", "dataset"])[["load", "work"]].mean()
+    return {key: (float(row["load"]), float(row["work"])) for key, row in means.iterrows()}
 
 
 def _scale(baselines_folder: Path | None) -> float:
@@ -91,7 +107,7 @@ def show(cells: Sequence[Any], registry: Any, store: Any, *, jobs: int, force: b
     recorded_records, _ = baselines.read_recorded(baselines.default_folder())
     to_run = cells if force else [c for c in cells if not store.is_done(c.key(registry.get(c.task)))]
     estimates = estimate(to_run, registry, results.frame_of(own_records), results.frame_of(recorded_records, "recorded"),
-                         folder)
+                         folder, jobs)
     if len(to_run) < len(cells):
         console.print(f"{len(cells) - len(to_run)} cells already have ok records and are skipped (--force reruns them)")
     for line in lines(estimates, jobs):

@@ -61,6 +61,24 @@ def test_plan_lines_sum_known_estimates_and_count_unknown_ones():
     assert text[3] == "plan: 3 cells, ~2m00s over 2 jobs: ~1m00s at best + 1 cells without an estimate"
 
 
+def test_cells_sharing_a_data_set_pay_its_load_once_unless_each_loads_its_own(toy_tasks):
+    import pandas as pd
+
+    from benchmarks.cells import Cell
+    from benchmarks.plan import estimate
+    from benchmarks.registry import discover
+
+    registry = discover()
+    options = registry.get("toy").resolve_options()
+    cells = [Cell("toy", method, "smoke", 0, options) for method in ("zero", "mean")]
+    # each record of a --jobs 1 run carries the one shared load: 100 s, then 10 s and 20 s of work
+    own = pd.DataFrame({"task": "toy", "size": "smoke", "method": ["zero", "mean"], "dataset": "toy_gauss",
+                        "status": "ok", "time_s": [110.0, 120.0], "load_s": [100.0, 100.0]})
+    empty = own.iloc[:0]
+    assert [e.seconds for e in estimate(cells, registry, own, empty)] == [110.0, 20.0]
+    assert [e.seconds for e in estimate(cells, registry, own, empty, jobs=2)] == [110.0, 120.0]
+
+
 def test_the_calibration_file_is_read_back_or_ignored(tmp_path):
     assert calibration.read(tmp_path) is None
     (tmp_path / calibration.CALIBRATION_FILE).write_text('{"seconds": 0.25}')
