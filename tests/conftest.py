@@ -11,9 +11,11 @@ FIXTURE_TASKS = Path(__file__).parent / "fixtures" / "tasks"
 
 
 @pytest.fixture
-def toy_tasks(monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Put the toy task on the registry's path (also for worker processes, through the environment)."""
+def toy_tasks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Put the toy task on the registry's path (also for worker processes, through the environment),
+    beside an empty baselines folder: the checkout's recorded runs would add every task to reports."""
     monkeypatch.setenv("BENCHMARKS_TASKS_PATH", str(FIXTURE_TASKS))
+    monkeypatch.setenv("BENCHMARKS_BASELINES", str(tmp_path / "no-baselines"))
     return FIXTURE_TASKS
 
 

@@ -15,7 +15,7 @@ from toy_run import run_toy
 
 
 @pytest.fixture(autouse=True)
-def offline(tmp_path, monkeypatch):
+def offline(toy_tasks, tmp_path, monkeypatch):  # after toy_tasks: its empty baselines folder is replaced
     monkeypatch.setenv("BENCHMARKS_DATA", str(tmp_path / "cache"))
     monkeypatch.setenv("BENCHMARKS_BASELINES", str(tmp_path / "baselines"))
     monkeypatch.setenv("COLUMNS", "200")

@@ -31,7 +31,7 @@ SIZES = {
              "(~35 CPU-seconds, ~20 s on 2 free cores)",
     "default": "DeepLabCut's open-field project (116 real 640x480 frames, 4 parts, 80/20 split), MobileNetV2 at "
                "scale 0.25 (a project's frames: shorter side to 120 px), pre-trained once on 480 synthetic 160x120 frames (cached), then 600 iterations "
-               "(~350 CPU-seconds from a cold cache, ~3.5 min on 2 free cores; ~200 CPU-seconds once pre-trained)",
+               "(4.4 min on 2 free cores from a cold cache, measured; ~200 CPU-seconds once pre-trained)",
     "full": "DeepLabCut's open-field project, its published protocol: ResNet-50 at scale 0.8, 95/5 split, "
             "30,000 iterations after 30,000 synthetic pre-training ones (1,000 512x384 frames; once, cached) when no "
             "ImageNet weights are given. For a GPU (--device cuda); on CPU an iteration costs ~11 core-seconds "
