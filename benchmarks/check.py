@@ -129,9 +129,10 @@ def dataset_problems(task: Task) -> list[str]:
     from benchmarks.dataset_id import dataset_of, is_user
 
     problems = []
+    options = task.resolve_options()
     for size in task.sizes:
         try:
-            name = dataset_of(task, size, task.resolve_options(), {})
+            name = dataset_of(task, size, options, {})
         except Exception as error:  # noqa: BLE001 - any failure of the task's own function is a finding
             problems.append(f"dataset_id fails for size {size!r}: {type(error).__name__}: {error}")
             continue

@@ -113,7 +113,7 @@ def load_user_file(path: Path | str, options: Mapping[str, Any]) -> SingleCellDa
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file or folder (option data_path)")
     label_column = options["label_column"]
-    name = path.name.lower().rstrip("/")
+    name = path.name.lower()
     if name.endswith(".h5ad"):
         counts = readers.read_h5ad(path, label_column, options["counts_layer"])
     elif name.endswith(".zarr"):

@@ -32,26 +32,23 @@ def _tfidf_block(strings: Sequence[str], fit_rows: np.ndarray, rows: np.ndarray,
     return fitted, vectorizer.transform([strings[i] for i in rows])
 
 
-#: Blocks already computed for a loaded corpus, keyed by (id(data), block, rows): the methods of a
+#: Blocks already computed per loaded corpus (id(data) -> (block, rows) -> matrices): the methods of a
 #: run share one loaded copy, and DV and SQ blocks recur in three and two methods (~25 s at default).
-_BLOCKS: dict[tuple[int, str, bytes, bytes], tuple[Any, Any]] = {}
-
-
-def _forget(data_id: int) -> None:
-    for key in [k for k in _BLOCKS if k[0] == data_id]:
-        del _BLOCKS[key]
+_BLOCKS: dict[int, dict[tuple[str, bytes, bytes], tuple[Any, Any]]] = {}
 
 
 def shared(block: Block) -> Block:
     """``block`` computed once per (loaded data, rows): for blocks that do not depend on the seed."""
 
     def cached(data: LatinData, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
-        key = (id(data), block.__name__, fit_rows.tobytes(), rows.tobytes())
-        if key not in _BLOCKS:
-            if not any(k[0] == id(data) for k in _BLOCKS):
-                weakref.finalize(data, _forget, id(data))  # ids are reused once the data is gone
-            _BLOCKS[key] = block(data, fit_rows, rows, seed)
-        return _BLOCKS[key]
+        if id(data) not in _BLOCKS:
+            _BLOCKS[id(data)] = {}
+            weakref.finalize(data, _BLOCKS.pop, id(data), None)  # ids are reused once the data is gone
+        blocks = _BLOCKS[id(data)]
+        key = (block.__name__, fit_rows.tobytes(), rows.tobytes())
+        if key not in blocks:
+            blocks[key] = block(data, fit_rows, rows, seed)
+        return blocks[key]
 
     cached.__name__ = block.__name__
     cached.__doc__ = block.__doc__
