@@ -1,6 +1,7 @@
 """Running one cell: load, method, evaluate, figure; the outcome becomes a run record.
 
-Any exception of the task becomes a ``failed`` record with its stage and traceback;
+Any exception of the task becomes a ``failed`` record with its stage and traceback, except
+:class:`~benchmarks.task.NotApplicable`, which becomes a ``skipped`` record with its reason;
 ``KeyboardInterrupt`` propagates and writes nothing, so Ctrl-C never leaves a partial result.
 The task's ``load`` and method receive a :class:`~benchmarks.context.RunContext` built here.
 """
@@ -22,7 +23,7 @@ from benchmarks.fingerprint import fingerprint
 from benchmarks.items import encode_items
 from benchmarks.progress import Reporter
 from benchmarks.store import SCHEMA, ResultStore
-from benchmarks.task import Task, normalise_evaluation, resolve
+from benchmarks.task import NotApplicable, Task, normalise_evaluation, resolve
 
 
 @dataclass
@@ -111,9 +112,25 @@ def run_cell(
         if task.figure is not None:
             _make_figure(task, loaded.data, output, setup.store.path_for(cell.key(task)).with_suffix(".png"), record, timings)
     except StageError as failure:
-        record.update(status="failed", stage=failure.stage, error=f"{type(failure.error).__name__}: {failure.error}",
-                      traceback=failure.traceback)
+        record.update(outcome_of(failure))
     record["finished_at"] = _now()
+    setup.store.write(record)
+    return record
+
+
+def outcome_of(failure: StageError) -> dict[str, Any]:
+    """The record fields of a cell that ended in ``failure``: ``skipped`` with its reason for
+    :class:`~benchmarks.task.NotApplicable`, else ``failed`` with the error and its traceback."""
+    if isinstance(failure.error, NotApplicable):
+        return {"status": "skipped", "stage": failure.stage, "reason": str(failure.error)}
+    return {"status": "failed", "stage": failure.stage, "error": f"{type(failure.error).__name__}: {failure.error}",
+            "traceback": failure.traceback}
+
+
+def write_load_outcome(task: Task, cell: Cell, setup: RunSetup, failure: StageError) -> dict[str, Any]:
+    """The record of a method whose shared load ended in ``failure`` (see :func:`outcome_of`)."""
+    record = record_head(task, cell, setup)
+    record.update(outcome_of(failure), finished_at=_now(), timings={})
     setup.store.write(record)
     return record
 

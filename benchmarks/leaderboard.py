@@ -24,6 +24,7 @@ from benchmarks import results
 from benchmarks.baselines import PublishedValue
 from benchmarks.dataset_id import is_user
 from benchmarks.pairs import PairTest, declared_pairs, paired_test
+from benchmarks.schema import DONE
 
 KIND_ORDER = {"model": 0, "baseline": 1, "control": 2}
 
@@ -46,6 +47,7 @@ class Row:
     n_ok: int = 0
     n_failed: int = 0
     n_missing: int = 0
+    n_skipped: int = 0  # seeds the method does not apply to (``NotApplicable``); ``note`` says why
     options: str = ""
     time_s: float = math.nan  # mean wall time per cell: load + method + evaluate
     peak_rss_mb: float = math.nan  # largest peak over the cells
@@ -132,9 +134,12 @@ def _table(task: str, size: str, group: pd.DataFrame) -> Table:
             std = float(values.std(ddof=1)) if len(values) > 1 else math.nan
             stats[metric.name] = (float(values.mean()) if len(values) else math.nan, std)
         figures = ok.sort_values("seed")["figure"].dropna()
+        skipped = rows[rows["status"] == "skipped"]
+        reasons = skipped["reason"].dropna().unique() if "reason" in skipped else []
         table.rows.append(Row(
             method=method, kind=str(rows["kind"].iloc[0]), source=source, stats=stats,
-            n_ok=len(ok), n_failed=int((rows["status"] != "ok").sum()),
+            n_ok=len(ok), n_failed=int((~rows["status"].isin(DONE)).sum()), n_skipped=len(skipped),
+            note="; ".join(f"skipped: {reason}" for reason in reasons),
             n_missing=len(expected - set(rows["seed"])) if source == "run" else 0,
             options=options if options != "{}" else "",
             time_s=float(ok["time_s"].mean()) if len(ok) else math.nan,

@@ -225,6 +225,8 @@ class CellProgress:
                           for stage in ("load", "method", "evaluate"))
             value = "–" if primary[1] is None else f"{primary[1]:.4g}"
             line = f"[green]ok[/green]   {cell.label()}: {primary[0]} = {value} ({seconds:.1f} s)"
+        elif record.get("status") == "skipped":
+            line = f"[yellow]skip[/yellow] {cell.label()}: {escape(str(record.get('reason')))}"
         else:
             line = f"[red]fail[/red] {cell.label()}: {record.get('error')}"
         self._left.pop(cell.label(), None)

@@ -42,9 +42,11 @@ def record(results: Path, baselines: Path) -> tuple[list[Path], list[str]]:
         if figure is not None and figure.is_file():
             shutil.copyfile(figure, path.parent / figure.name)
             written.append(path.parent / figure.name)
-    commits = sorted({str(((r.get("provenance") or {}).get("git") or {}).get("commit")) for r in ok})
-    dirty = any(((r.get("provenance") or {}).get("git") or {}).get("dirty") for r in ok)
-    if dirty:
+    # The commits of every task's records, those kept from earlier recordings included.
+    kept, _ = read_records(target)
+    commits = sorted({str(((r.get("provenance") or {}).get("git") or {}).get("commit")) for r in kept})
+    dirty = any(((r.get("provenance") or {}).get("git") or {}).get("dirty") for r in kept)
+    if any(((r.get("provenance") or {}).get("git") or {}).get("dirty") for r in ok):
         skipped.append("some records come from a tree with uncommitted changes: record again from a clean commit")
     machine = next(iter(ok), {}).get("provenance") or {}
     write_json_atomic(Path(baselines) / calibration.CALIBRATION_FILE, {

@@ -27,8 +27,9 @@ def seeds_text(row: Row, table: Table) -> str:
     """``3/3``, or ``2/3 (1 failed)``; published rows give their own n."""
     if row.source == "published":
         return str(row.n_ok) if row.n_ok else ""
-    text = f"{row.n_ok}/{row.n_ok + row.n_failed + row.n_missing}"
-    problems = [f"{n} {word}" for n, word in ((row.n_failed, "failed"), (row.n_missing, "missing")) if n]
+    text = f"{row.n_ok}/{row.n_ok + row.n_failed + row.n_missing + row.n_skipped}"
+    problems = [f"{n} {word}" for n, word in ((row.n_failed, "failed"), (row.n_missing, "missing"),
+                                              (row.n_skipped, "skipped")) if n]
     return text + (f" ({', '.join(problems)})" if problems else "")
 
 

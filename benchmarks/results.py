@@ -26,7 +26,7 @@ import pandas as pd
 from benchmarks.store import figure_path, read_records
 
 FIXED_COLUMNS = (
-    "task", "task_version", "size", "dataset", "method", "kind", "seed", "status", "stage", "error", "source",
+    "task", "task_version", "size", "dataset", "method", "kind", "seed", "status", "stage", "error", "reason", "source",
     "time_s", "load_s", "method_s", "evaluate_s", "peak_rss_mb", "peak_gpu_mb", "device", "run_id",
     "started_at", "finished_at", "commit", "dirty", "figure", "path", "options", "metric_info",
 )
@@ -84,7 +84,7 @@ def _row(record: dict[str, Any], source: str) -> dict[str, Any]:
         "task": record["task"], "task_version": record.get("task_version", 0), "size": record["size"],
         "dataset": record.get("dataset") or "", "method": record["method"], "kind": record.get("method_kind", ""),
         "seed": record["seed"], "status": record["status"], "stage": record.get("stage"),
-        "error": record.get("error"), "source": source,
+        "error": record.get("error"), "reason": record.get("reason"), "source": source,
         "time_s": sum(v or 0.0 for v in stage_s.values()) if ok else math.nan,
         **{f"{stage}_s": math.nan if value is None else value for stage, value in stage_s.items()},
         "peak_rss_mb": record.get("peak_rss_mb", math.nan), "peak_gpu_mb": record.get("peak_gpu_mb", math.nan),

@@ -27,9 +27,11 @@ from typing import Any
 
 from benchmarks.cells import Cell
 from benchmarks.claims import Busy, ClaimBook, Owner
-from benchmarks.execution import LoadedData, RunSetup, StageError, load_data, run_cell, write_failed_record
+from benchmarks.execution import (LoadedData, RunSetup, StageError, load_data, run_cell, write_failed_record,
+                                  write_load_outcome)
 from benchmarks.progress import QueueReporter, Reporter
 from benchmarks.registry import Registry
+from benchmarks.schema import DONE
 from benchmarks.lifeline import Terminated, die_with_parent, lead_own_group, stop_group
 from benchmarks.store import DiskError
 
@@ -42,7 +44,7 @@ class RunSummary:
     """What a run did: the records it wrote, the cells it skipped and why, how it ended."""
 
     ran: list[dict[str, Any]] = field(default_factory=list)
-    skipped: list[Cell] = field(default_factory=list)  # an ok record exists
+    skipped: list[Cell] = field(default_factory=list)  # an ok or skipped record exists
     elsewhere: list[tuple[Cell, Owner]] = field(default_factory=list)  # a live claim of another run
     held_back: list[Cell] = field(default_factory=list)  # crashed a runner before: --retry-failed
     recorded: list[dict[str, Any]] = field(default_factory=list)  # failed from a dead runner's claim
@@ -52,8 +54,8 @@ class RunSummary:
 
     @property
     def failed(self) -> list[dict[str, Any]]:
-        """The records of cells that did not end ok."""
-        return [record for record in [*self.ran, *self.recorded] if record.get("status") != "ok"]
+        """The records of cells that did not end ok (nor skipped as not applicable)."""
+        return [record for record in [*self.ran, *self.recorded] if record.get("status") not in DONE]
 
 
 #: Called once per cell: with its record, or with None and why it was skipped.
@@ -84,14 +86,14 @@ def new_run_id() -> str:
 
 def cells_to_run(cells: Sequence[Cell], registry: Registry, setup: RunSetup, force: bool,
                  summary: RunSummary, report: Report, *, retry_failed: bool = False) -> list[Cell]:
-    """The cells to run: all with ``force``; else those without an ``ok`` record, and without a
+    """The cells to run: all with ``force``; else those without an ``ok`` or ``skipped`` record, and without a
     record of having crashed a runner unless ``retry_failed``. The others are skipped and reported."""
     todo = []
     for cell in cells:
         record = None if force else setup.store.read(cell.key(registry.get(cell.task)))
-        if record is not None and record["status"] == "ok":
+        if record is not None and record["status"] in DONE:
             summary.skipped.append(cell)
-            report(cell, None)
+            report(cell, None, "ok record exists" if record["status"] == "ok" else f"skipped: {record.get('reason')}")
         elif record is not None and record.get("stage") == CRASH_STAGE and not retry_failed:
             summary.held_back.append(cell)
             report(cell, None, "crashed a runner before; --retry-failed runs it again")
@@ -129,7 +131,7 @@ class Gate:
             self.report(cell, None, f"running elsewhere: {outcome.owner.describe()}")
             return False
         record = self.setup.store.read(self._key(cell))
-        if record is not None and record["status"] == "ok" and (
+        if record is not None and record["status"] in DONE and (
                 not self.force or record.get("run_id") != self.before.get(self._path(cell))):
             self.close(cell)
             self.summary.skipped.append(cell)
@@ -217,11 +219,8 @@ def _run_here(cells: Sequence[Cell], registry: Registry, setup: RunSetup, summar
                 except StageError as failure:
                     loaded = failure
             if isinstance(loaded, StageError):
-                # A load that failed fails every method of that data, each with its own record.
-                record = write_failed_record(
-                    task, cell, setup, stage="load", traceback_text=loaded.traceback,
-                    error=f"{type(loaded.error).__name__}: {loaded.error}",
-                )
+                # A load that failed (or does not apply) ends every method of that data, each with its own record.
+                record = write_load_outcome(task, cell, setup, loaded)
             else:
                 record = run_cell(task, cell, setup, loaded, data_shared=shared, reporter=reporter)
         finally:

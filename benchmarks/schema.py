@@ -13,7 +13,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 SCHEMA = 1
-STATUSES = ("ok", "failed", "running")
+STATUSES = ("ok", "skipped", "failed", "running")
+#: A cell with such a record is done: a rerun does not run it again (a skipped cell would only be skipped again).
+DONE = ("ok", "skipped")
 DIRECTIONS = ("higher", "lower")
 
 
@@ -126,6 +128,7 @@ FIELDS: dict[str, tuple[bool, Check]] = {
     "details": (False, _optional(_mapping())),
     "stage": (False, _optional(_string)),
     "error": (False, _optional(_string)),
+    "reason": (False, _optional(_string)),
     "traceback": (False, _optional(_string)),
 }
 

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.schema import SCHEMA, BadRecord, check_record
+from benchmarks.schema import DONE, SCHEMA, BadRecord, check_record
 
 __all__ = ["SCHEMA", "CellKey", "DiskError", "ResultStore", "StoreError", "read_records", "write_json_atomic"]
 
@@ -121,9 +121,9 @@ class ResultStore:
         return record
 
     def is_done(self, key: CellKey) -> bool:
-        """Whether ``key`` has an ``ok`` record (a rerun skips it)."""
+        """Whether ``key`` has an ``ok`` or ``skipped`` record (a rerun skips it)."""
         record = self.read(key)
-        return record is not None and record.get("status") == "ok"
+        return record is not None and record.get("status") in DONE
 
     def write(self, record: Mapping[str, Any]) -> Path | None:
         """Write a record atomically: readers see the old file or the new one, never a part.

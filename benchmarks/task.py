@@ -86,6 +86,12 @@ class OptionError(ValueError):
     """A value that an option does not allow; the message names the option, the value and what is allowed."""
 
 
+class NotApplicable(Exception):
+    """Raised by a method (or ``load``) for a cell it does not apply to, e.g. data beyond what the method
+    can handle in reasonable time or memory. The cell is recorded as ``skipped`` with the message as its
+    reason, which the leaderboard shows; a rerun skips it too (``--force`` tries again)."""
+
+
 @dataclass(frozen=True)
 class Option:
     """A typed task setting, overridable as ``--set TASK.NAME=VALUE`` and checked before any cell runs.

@@ -37,6 +37,23 @@ def test_recording_keeps_ok_runs_with_figures_and_the_machine(toy_tasks, tmp_pat
     assert len(load(baselines / "recorded")) == 2
 
 
+def test_recording_one_task_keeps_the_others_and_names_every_commit(toy_tasks, tmp_path):
+    from benchmarks.store import read_records, record_relative_path, write_json_atomic
+
+    reference = tmp_path / "reference"
+    run_toy(reference)
+    [ok, *_] = [r for r in read_records(reference)[0] if r["status"] == "ok"]
+    other = {k: v for k, v in ok.items() if k != "_path"} | {"task": "other"}
+    other["provenance"] = other["provenance"] | {"git": {"commit": "0123abc", "dirty": False}}
+    baselines = tmp_path / "baselines"
+    write_json_atomic(baselines / "recorded" / record_relative_path(other), other)
+    recorded.record(reference, baselines)
+    tasks = sorted({r["task"] for r in read_records(baselines / "recorded")[0]})
+    machine = json.loads((baselines / calibration.CALIBRATION_FILE).read_text())
+    assert tasks == ["other", "toy"]
+    assert machine["commits"] == sorted({"0123abc", str(ok["provenance"]["git"]["commit"])})
+
+
 def test_recorded_rows_stand_beside_a_new_run_and_give_the_plan_its_estimates(toy_tasks, tmp_path, capsys):
     reference = tmp_path / "reference"
     assert run_toy(reference) == 1

@@ -162,3 +162,34 @@ def test_a_method_meant_for_larger_sizes_runs_there_or_when_named(toy_tasks):
     assert {c.method for c in plan(registry, tasks=["toy"], methods=["mean"], size="smoke")} == {"mean"}
     with pytest.raises(ValueError, match=r"method 'mean' names unknown sizes \['huge'\]"):
         dataclasses.replace(toy, methods=tuple(dataclasses.replace(m, sizes=("huge",)) for m in toy.methods))
+
+
+def test_a_method_that_does_not_apply_is_skipped_with_its_reason(toy_tasks, results, monkeypatch):
+    """``NotApplicable`` (e.g. data too large for a method) is no failure: the cell is recorded as
+    skipped, a rerun leaves it alone, and the leaderboard shows the reason."""
+    from benchmarks import leaderboard, render
+    from benchmarks.store import read_records
+    from benchmarks.task import NotApplicable
+
+    registry = discover()
+    import toy.methods as methods  # on the path once discover() found the toy task
+
+    def too_large(data, ctx):
+        raise NotApplicable(f"not run on {data['samples'].size} samples: more than this method handles")
+
+    monkeypatch.setattr(methods, "broken", too_large)
+    cells = plan(registry, tasks=["toy"], methods=["mean", "broken"], size="smoke", seeds=[0])
+    summary = run_plan(cells, registry, _context(results))
+    assert not summary.failed
+    [skipped] = [r for r in summary.ran if r["method"] == "broken"]
+    assert skipped["status"] == "skipped" and skipped["stage"] == "method"
+    assert skipped["reason"] == "not run on 160 samples: more than this method handles" and "error" not in skipped
+    again = run_plan(cells, registry, _context(results, "run2"))
+    assert not again.ran and len(again.skipped) == 2
+
+    records, _ = read_records(results)
+    [table] = leaderboard.build(records, [], [])
+    row = next(r for r in table.rows if r.method == "broken")
+    assert (row.n_ok, row.n_failed, row.n_skipped) == (0, 0, 1)
+    assert row.note == "skipped: not run on 160 samples: more than this method handles"
+    assert render.seeds_text(row, table) == "0/1 (1 skipped)"

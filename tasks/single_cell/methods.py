@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ContextManager
 
 import numpy as np
 
+from benchmarks.task import NotApplicable
 from tasks.single_cell.data import SingleCellData
 
 if TYPE_CHECKING:
@@ -43,8 +44,9 @@ EXACT_NEIGHBOURS_UP_TO = 50_000
 SKLEARN_MAX_CELLS = 250_000
 
 
-class TooLarge(ValueError):
-    """A method that cannot run on this many cells in reasonable time or memory; the message says why."""
+class TooLarge(NotApplicable):
+    """A method that cannot run on this many cells in reasonable time or memory; the message says why
+    (the runner records the cell as skipped, and the leaderboard shows the message)."""
 
 
 def control_pca(data: SingleCellData, ctx: RunContext) -> np.ndarray:
