@@ -171,9 +171,12 @@ def simulation_bank(
     n_threads: int | None = None,
     ctx: RunContext | None = None,
     device=None,
+    start: int = 0,
 ) -> Bank:
     """The first n simulations from the prior for ``seed``, computed once and stored.
 
+    start: rows before it (a multiple of the chunk size) are the caller's, neither read nor
+    simulated (the shipped rows, see ``data.load_bank``); the bank returned holds rows start..n.
     root: folder holding banks (default ``default_root()``); chunk_size: simulations per file;
     n_threads: cores per chunk (default: the cell's ``ctx.threads``, else all); ctx: the run
     context of the ``load`` that needs the bank, whose ``track`` reports progress over chunks.
@@ -185,13 +188,14 @@ def simulation_bank(
     gpu = _device(device, ctx)
     if chunk_size is None:
         chunk_size = DEFAULT_CHUNK_SIZE if gpu is None else GPU_CHUNK_SIZE
+    first = _first_chunk(start, chunk_size)
     settings = _settings(seed, chunk_size, noise_std, temperature, "numba" if gpu is None else "torch")
     folder = bank_folder(Path(root) if root is not None else default_root(), settings)
     header = _read_header(folder, settings)
-    sizes = [min(chunk_size, n - start) for start in range(0, n, chunk_size)]
     parts: list[dict[str, np.ndarray]] = []
     todo: list[tuple[int, int, str]] = []
-    for c, size in enumerate(sizes):
+    for c in range(first, -(-n // chunk_size)):
+        size = min(chunk_size, n - c * chunk_size)
         name = f"chunk_{c:05d}_{size}.npz"
         entry = header["chunks"].get(name)
         arrays = _load_chunk(folder / name, entry, size)
@@ -221,7 +225,7 @@ def simulation_bank(
         os.replace(tmp, path)
         header["chunks"][name] = {"sha256": _sha256(path), "bytes": path.stat().st_size}
         _write_atomic(folder / _HEADER, json.dumps(header, indent=1, sort_keys=True).encode())
-        parts[c] = arrays
+        parts[c - first] = arrays
 
     if not parts:
         empty = {"theta": np.empty((0, M.N_PARAMETERS)), "noise_seeds": np.empty(0, np.int64),
@@ -229,6 +233,12 @@ def simulation_bank(
                  "diverged": np.empty(0, bool)}
         return Bank(**empty)
     return Bank(**{k: np.concatenate([p[k] for p in parts]) for k in _ARRAYS})
+
+
+def _first_chunk(start: int, chunk_size: int) -> int:
+    if start < 0 or start % chunk_size:
+        raise ValueError(f"start must be a multiple of the chunk size {chunk_size}, got {start}")
+    return start // chunk_size
 
 
 def _read_sidecar(path: Path) -> dict | None:
@@ -267,9 +277,11 @@ def build_chunk(n: int, seed: int, c: int, *, root: Path | str | None = None,
     _write_atomic(path.with_name(name + ".json"), json.dumps(entry).encode())
 
 
-def bank_steps(n: int, seed: int, **settings) -> list:
-    """One step per chunk of ``simulation_bank(n, seed, **settings)``: the pieces of a job array."""
+def bank_steps(n: int, seed: int, start: int = 0, **settings) -> list:
+    """One step per chunk of ``simulation_bank(n, seed, start=start, **settings)``: the pieces of a
+    job array."""
     import functools
 
     chunk_size = settings.get("chunk_size", DEFAULT_CHUNK_SIZE)
-    return [functools.partial(build_chunk, n, seed, c, **settings) for c in range(-(-n // chunk_size))]
+    return [functools.partial(build_chunk, n, seed, c, **settings)
+            for c in range(_first_chunk(start, chunk_size), -(-n // chunk_size))]

@@ -64,6 +64,17 @@ def test_bank_is_stored_and_reused(tmp_path: Path, fake: _FakeSimulator) -> None
     assert not np.array_equal(other_seed.theta, first.theta[:3])
 
 
+def test_bank_from_a_start_row(tmp_path: Path, fake: _FakeSimulator) -> None:
+    """Rows before ``start`` are the caller's (shipped): neither read nor simulated."""
+    tail = B.simulation_bank(7, seed=3, root=tmp_path, chunk_size=3, start=3)
+    assert fake.calls == 2 and len(tail) == 4
+    whole = B.simulation_bank(7, seed=3, root=tmp_path / "whole", chunk_size=3)
+    for name in ("theta", "noise_seeds", "stats"):
+        np.testing.assert_array_equal(getattr(tail, name), getattr(whole, name)[3:])
+    with pytest.raises(ValueError, match="multiple of the chunk size 3"):
+        B.simulation_bank(7, seed=3, root=tmp_path, chunk_size=3, start=2)
+
+
 def test_bank_resumes_after_a_kill(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     killed = _FakeSimulator(fail_on_call=3)
     monkeypatch.setattr(simulator_module, "simulate", killed)

@@ -13,6 +13,7 @@ from tasks.pyloric.data import PyloricData, check_observation, load, read_user_o
 from tasks.pyloric.methods import from_unbounded, to_unbounded
 from tasks.pyloric.observation import X_O
 from tasks.pyloric.prior import LOWER, UPPER, sample_prior
+from tasks.pyloric.sizes import BUDGETS
 
 
 def _load(size: str = "smoke", seed: int = 0, **options) -> PyloricData:
@@ -103,24 +104,68 @@ def test_default_size_reads_the_bank(monkeypatch) -> None:
 
     monkeypatch.setattr(bank, "simulation_bank", fake_bank)
     data = _load("default", 3, bank_seed=7)
-    assert calls == [(2000, 7)] and len(data.predictive_seeds) == 60
+    assert calls == [(2000, 7)] and len(data.predictive_seeds) == BUDGETS["default"].n_predictive
     assert len(data.theta_train) + len(data.theta_heldout) == 26
     # the invalid simulations travel with the data: the restriction classifier learns from them
     assert len(data.theta_invalid) == len(data.x_invalid) == 2000 - 26 and np.isnan(data.x_invalid).any(axis=1).all()
 
 
+def test_shipped_rows_are_the_first_rows_of_bank_zero() -> None:
+    """The shipped file stands in for the seed-0 bank's first chunks: the same prior draws and
+    noise seeds (its statistics are those chunks' simulations)."""
+    from tasks.pyloric import bank
+    from tasks.pyloric import data as D
+
+    with np.load(D.SMOKE_BANK, allow_pickle=False) as z:
+        theta, seeds = z["theta"], z["noise_seeds"]
+        assert int(z["bank_seed"]) == D.SHIPPED_BANK_SEED
+    size = bank.DEFAULT_CHUNK_SIZE
+    for c in range(len(theta) // size):
+        chunk_theta, chunk_seeds = bank._chunk_draws(D.SHIPPED_BANK_SEED, c, size, size)
+        np.testing.assert_array_equal(theta[c * size:(c + 1) * size], chunk_theta)
+        np.testing.assert_array_equal(seeds[c * size:(c + 1) * size], chunk_seeds)
+
+
+def test_bank_zero_simulates_only_beyond_the_shipped_rows(monkeypatch) -> None:
+    from tasks.pyloric import bank
+    from tasks.pyloric import data as D
+
+    with np.load(D.SMOKE_BANK, allow_pickle=False) as z:
+        shipped = {k: z[k] for k in ("theta", "noise_seeds", "stats", "counts", "diverged")}
+    calls = []
+
+    def fake_bank(n, seed, *, start=0, **_):
+        calls.append((n, seed, start))
+        return bank.Bank(**{k: v[: n - start] for k, v in shipped.items()})
+
+    monkeypatch.setattr(bank, "simulation_bank", fake_bank)
+    theta, stats = D.load_bank("default", 1500, 0)
+    assert calls == [] and np.array_equal(theta, shipped["theta"][:1500])
+    theta, stats = D.load_bank("full", 2600, 0)
+    assert calls == [(2600, 0, 2000)] and theta.shape == (2600, 31) and stats.shape == (2600, 18)
+    np.testing.assert_array_equal(theta[:2000], shipped["theta"])
+    np.testing.assert_array_equal(theta[2000:], shipped["theta"][:600])  # the fake bank's rows
+    # a GPU bank draws its own noise, so it simulates every row
+    gpu = make_context(TASK, "default", 0, {}, device="cuda")
+    D.load_bank("default", 2600, 0, gpu)
+    assert calls[-1] == (2600, 0, 0)
+
+
 def test_prepare_splits_the_bank_into_chunks_for_a_job_array():
     from benchmarks.task import resolve
     from tasks.pyloric import TASK
+    from tasks.pyloric import data as D
     from tasks.pyloric.bank import DEFAULT_CHUNK_SIZE
-    from tasks.pyloric.sizes import BUDGETS
 
     options = TASK.resolve_options()
     assert resolve(TASK.prepare)("smoke", options) == []  # shipped with the task
-    steps = resolve(TASK.prepare)("default", options)
-    assert len(steps) == -(-BUDGETS["default"].n_simulations // DEFAULT_CHUNK_SIZE)
-    assert steps[0].args[:2] == (BUDGETS["default"].n_simulations, 0)
-    assert resolve(TASK.prepare)("default", TASK.resolve_options({"bank_seed": 4}))[0].args[1] == 4
+    n = BUDGETS["full"].n_simulations
+    steps = resolve(TASK.prepare)("full", options)  # bank 0: the shipped rows are not simulated
+    shipped = BUDGETS["smoke"].n_simulations
+    assert len(steps) == -(-(n - shipped) // DEFAULT_CHUNK_SIZE)
+    assert steps[0].args == (n, D.SHIPPED_BANK_SEED, shipped // DEFAULT_CHUNK_SIZE)
+    other = resolve(TASK.prepare)("full", TASK.resolve_options({"bank_seed": 4}))
+    assert len(other) == -(-n // DEFAULT_CHUNK_SIZE) and other[0].args == (n, 4, 0)
 
 
 @pytest.mark.parametrize("name, value", [("bank_seed", -1), ("max_epochs", 0), ("hidden_features", 0),
