@@ -1,8 +1,9 @@
 """From run records to leaderboard tables: one table per (task, size), one row per method.
 
 A row shows, per metric, the mean and standard deviation over the seeds whose cell ended
-``ok``; the number of seeds; and how many cells failed or are missing (seeds that other methods
-of the same table ran). Incomplete rows are marked and ranked after the complete ones, so an
+``ok``; the number of seeds; and how many cells failed, were skipped or are missing (seeds that
+other methods of the same table ran). Rows rank by the primary metric, ties by the next metrics
+in the task's order. Incomplete rows are marked and ranked after the complete ones, so an
 average over fewer seeds never passes for a complete one. Only the newest task version present
 is shown: results of an older version are stale. Where records carry per-item outcomes, the
 pairs the task declares are tested (see :mod:`benchmarks.pairs`) and each row says how it fared.
@@ -113,7 +114,7 @@ def tables_of(frame: pd.DataFrame, published: Sequence[PublishedValue] = (), rec
     _attach_pair_tests(tables, records)
     _attach_published(tables, published)
     for table in tables.values():
-        table.rows.sort(key=lambda row: _rank_key(row, table.primary))
+        table.rows.sort(key=lambda row: _rank_key(row, table.metrics))
     return [tables[key] for key in sorted(tables)]
 
 
@@ -216,8 +217,12 @@ def _why_no_published(table: Table, published: Sequence[PublishedValue]) -> str:
     return f"No published numbers on {table.dataset} at size {table.size}; this task's are on: {', '.join(elsewhere)}."
 
 
-def _rank_key(row: Row, primary: MetricInfo) -> tuple[Any, ...]:
-    mean = row.stats.get(primary.name, (math.nan, math.nan))[0]
-    missing = math.isnan(mean)
-    signed = 0.0 if missing else (-mean if primary.direction == "higher" else mean)
-    return (not row.complete, missing, signed, KIND_ORDER.get(row.kind, 3), row.method)
+def _rank_key(row: Row, metrics: Sequence[MetricInfo]) -> tuple[Any, ...]:
+    """Complete rows first, then by the primary metric; a tie (every close fraction 0) goes to the
+    next metric in the task's order, and so on, then to the kind (model first)."""
+    keys: list[Any] = []
+    for metric in metrics:
+        mean = row.stats.get(metric.name, (math.nan, math.nan))[0]
+        missing = math.isnan(mean)
+        keys += [missing, 0.0 if missing else (-mean if metric.direction == "higher" else mean)]
+    return (not row.complete, *keys, KIND_ORDER.get(row.kind, 3), row.method)

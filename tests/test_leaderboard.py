@@ -60,6 +60,17 @@ def test_rank_follows_the_primary_metric_direction():
     assert [r.method for r in table.rows] == ["y", "z", "x"]
 
 
+def test_a_tie_on_the_primary_metric_goes_to_the_next_metric():
+    """Every close fraction 0 (pyloric at a laptop budget): the valid fraction decides, not the kind."""
+    records = [make_record(method=m, kind=k, metrics={"close": 0.0, "valid": v})
+               for m, k, v in [("model", "model", 0.02), ("abc", "baseline", 1.0), ("prior", "control", 0.005)]]
+    [table] = build(records)
+    assert [r.method for r in table.rows] == ["abc", "model", "prior"]
+    even = [make_record(method=m, kind=k, metrics={"close": 0.0, "valid": 0.5})
+            for m, k in [("abc", "baseline"), ("model", "model")]]
+    assert [r.method for r in build(even)[0].rows] == ["model", "abc"]  # all equal: the model first
+
+
 def test_only_the_newest_task_version_is_shown_and_tables_split_by_size():
     records = [make_record(method="a", version=1, metrics={"acc": 0.1}),
                make_record(method="a", version=2, metrics={"acc": 0.8}),
