@@ -169,7 +169,7 @@ def submit(
     """Submit every cell without an ``ok`` record as one job of an array; wait unless told not to."""
     import submitit
 
-    report = report or (lambda cell, record: None)
+    report = report or (lambda cell, record, reason=None: None)
     summary = RunSummary()
     todo = cells_to_run(cells, registry, setup, force, summary, report, retry_failed=retry_failed)
     if not todo:

@@ -84,6 +84,11 @@ def new_run_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
+def done_reason(record: dict[str, Any]) -> str:
+    """Why a cell with this (done) record is not run again."""
+    return "ok record exists" if record["status"] == "ok" else f"skipped: {record.get('reason')}"
+
+
 def cells_to_run(cells: Sequence[Cell], registry: Registry, setup: RunSetup, force: bool,
                  summary: RunSummary, report: Report, *, retry_failed: bool = False) -> list[Cell]:
     """The cells to run: all with ``force``; else those without an ``ok`` or ``skipped`` record, and without a
@@ -93,7 +98,7 @@ def cells_to_run(cells: Sequence[Cell], registry: Registry, setup: RunSetup, for
         record = None if force else setup.store.read(cell.key(registry.get(cell.task)))
         if record is not None and record["status"] in DONE:
             summary.skipped.append(cell)
-            report(cell, None, "ok record exists" if record["status"] == "ok" else f"skipped: {record.get('reason')}")
+            report(cell, None, done_reason(record))
         elif record is not None and record.get("stage") == CRASH_STAGE and not retry_failed:
             summary.held_back.append(cell)
             report(cell, None, "crashed a runner before; --retry-failed runs it again")
@@ -135,7 +140,7 @@ class Gate:
                 not self.force or record.get("run_id") != self.before.get(self._path(cell))):
             self.close(cell)
             self.summary.skipped.append(cell)
-            self.report(cell, None)
+            self.report(cell, None, done_reason(record))
             return False
         dead = outcome.dead
         if dead is not None and dead.in_process and not self.retry and (record or {}).get("run_id") != dead.run_id:
