@@ -136,7 +136,7 @@ def _table(task: str, size: str, group: pd.DataFrame) -> Table:
             stats[metric.name] = (float(values.mean()) if len(values) else math.nan, std)
         figures = ok.sort_values("seed")["figure"].dropna()
         skipped = rows[rows["status"] == "skipped"]
-        reasons = skipped["reason"].dropna().unique() if "reason" in skipped else []
+        reasons = skipped["reason"].dropna().unique()  # a fixed column of every results frame
         table.rows.append(Row(
             method=method, kind=str(rows["kind"].iloc[0]), source=source, stats=stats,
             n_ok=len(ok), n_failed=int((~rows["status"].isin(DONE)).sum()), n_skipped=len(skipped),
