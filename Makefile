@@ -22,10 +22,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/python -m benchmarks run
 
-# One worker per core, a test file per worker at a time (module fixtures load their data once): most
-# tests use one core (scikit-learn, numba compiles, Python), so a worker per core shortens the wall time.
+# One worker per core, a test file per worker at a time (module fixtures load their data once; the contract
+# tests go one task at a time, see tests/conftest.py): most tests use one core (scikit-learn, numba compiles,
+# Python), so a worker per core shortens the wall time.
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # Measures the hot paths for real; JSON lands in results/perf/.
 bench: $(VENV)/.installed

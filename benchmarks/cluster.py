@@ -183,6 +183,8 @@ def submit(
         slurm_additional_parameters=settings.sbatch_parameters(),
     )
     preparation = _submit_preparation(executor, registry, todo, kind)
+    if kind == "local":
+        _no_result_grace(preparation)
     if preparation and kind == "slurm":
         # The cells start once every preparation step has ended well, also after --no-wait.
         arrays = sorted({str(job.job_id).split("_")[0] for job in preparation})
@@ -192,6 +194,8 @@ def submit(
         _wait_for_preparation(preparation, poll_s or 0.5)
     with executor.batch():
         jobs = [executor.submit(CellJob(), cell, setup) for cell in todo]
+    if kind == "local":
+        _no_result_grace(jobs)
     submitted = [
         SubmittedJob(str(job.job_id), str(cell.key(registry.get(cell.task)).relative_path),
                      str(job.paths.stdout), str(job.paths.stderr), asdict(cell))
@@ -206,14 +210,16 @@ def submit(
         while pending:
             still = []
             for job, cell, entry in pending:
-                if job.done() and _job_error(job) == "" and job.result() == ELSEWHERE:
+                if not job.done():
+                    still.append((job, cell, entry))
+                    continue
+                error = _job_error(job)  # once: a job without a result makes submitit wait for one
+                if not error and job.result() == ELSEWHERE:
                     report(cell, None, ELSEWHERE)
-                elif job.done():
-                    record = _outcome(registry, cell, setup, entry, job.state, _job_error(job))
+                else:
+                    record = _outcome(registry, cell, setup, entry, job.state, error)
                     summary.ran.append(record)
                     report(cell, record)
-                else:
-                    still.append((job, cell, entry))
             pending = still
             if pending:
                 time.sleep(poll_s)
@@ -238,6 +244,13 @@ def _submit_preparation(executor: Any, registry: Registry, cells: Sequence[Cell]
         return []
     with executor.batch():
         return [executor.submit(PreparationJob(), *step) for step in steps]
+
+
+def _no_result_grace(jobs: Sequence[Any]) -> None:
+    """Local jobs write their result to this machine's disk before their process ends, so a finished job
+    without one crashed: record it at once rather than after submitit's 15-s wait for a slow shared disk."""
+    for job in jobs:
+        job._results_timeout_s = 0
 
 
 def _wait_for_preparation(jobs: Sequence[Any], poll_s: float) -> None:

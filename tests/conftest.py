@@ -10,6 +10,15 @@ import pytest
 FIXTURE_TASKS = Path(__file__).parent / "fixtures" / "tasks"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``make test`` (``--dist loadgroup``) the tests of one file share a worker, so module fixtures load
+    once; a test may name a finer group (the contract tests: one per task), so that one long file does not
+    keep one worker busy while the other has run out of work."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 @pytest.fixture
 def toy_tasks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Put the toy task on the registry's path (also for worker processes, through the environment),

@@ -31,9 +31,10 @@ def test_model_beats_ridge_on_a_user_project(data_env, user_project, tmp_path, m
 
     monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path / "hub"))  # no ImageNet weights: synthetic pre-training
     results = tmp_path / "results"
-    # the default size's model with a third of its iterations, to keep the test short (23 px against 49 px)
+    # the default size's model with a third of its iterations and a sixth of its pre-training, to keep the test
+    # short (36 px against 49 px)
     args = ["run", "--task", "pose", "--size", "default", "--method", "ridge_hog", "--method", "dlc_resnet",
-            "--set", f"pose.project={user_project}", "--set", "pose.iterations=200", "--set", "pose.pretrain_iterations=200",
+            "--set", f"pose.project={user_project}", "--set", "pose.iterations=200", "--set", "pose.pretrain_iterations=100",
             "--results", str(results)]
     assert main(args) == 0
     records = {r["method"]: r for r in (json.loads(p.read_text()) for p in results.rglob("*.json")) if "method" in r}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import numpy as np
 import torch
 
@@ -50,6 +51,8 @@ def test_restricted_rounds_at_smoke_size() -> None:
     from tasks.pyloric.methods.restricted import npe_restricted
 
     ctx = make_context(TASK, "smoke", 0, method="npe_restricted")
+    # two short rounds: every later round goes through the same code, and the contract test runs the smoke budget
+    ctx = dataclasses.replace(ctx, budget=dataclasses.replace(ctx.budget, rounds=(20, 20)))
     data = load("smoke", 0, make_context(TASK, "smoke", 0))
     before = data.theta_invalid.copy()
     out = npe_restricted(data, ctx)
@@ -69,3 +72,22 @@ def test_restricted_rounds_at_smoke_size() -> None:
     evaluation = evaluate(data, out)
     assert evaluation.metrics["proposal_valid_fraction"] == later[-1]["valid_fraction"]
     assert evaluation.details["rounds"] == out["rounds"]
+
+
+def test_a_round_without_a_valid_simulation_joins_the_next_rounds_batch() -> None:
+    """sbi's classifier refuses a batch without one valid simulation (a restricted round of a few
+    hundred can have none): the round waits and is added with the next, nothing is lost."""
+    from tasks.pyloric.methods.restricted import _append
+
+    batches = []
+
+    class Recorder:
+        def append_simulations(self, theta, x):
+            batches.append((len(theta), int((~torch.isnan(x).any(dim=1)).sum())))
+
+    invalid = np.full((3, 18), np.nan)
+    held = _append(Recorder(), np.zeros((3, 31)), invalid, None)
+    assert held is not None and batches == []
+    one_valid = np.concatenate([invalid[:1], np.zeros((1, 18))])
+    assert _append(Recorder(), np.ones((2, 31)), one_valid, held) is None
+    assert batches == [(5, 1)]

@@ -56,6 +56,19 @@ def _classifier_region(estimator, ctx: RunContext):
             return None
 
 
+def _append(estimator, theta: np.ndarray, x: np.ndarray, held: tuple | None) -> tuple | None:
+    """Add a round's simulations to the classifier's data. sbi refuses a batch without one valid
+    simulation, so such a round is held (returned) and goes in with the next round's batch."""
+    import torch
+
+    if held is not None:
+        theta, x = np.concatenate([held[0], theta]), np.concatenate([held[1], x])
+    if np.isnan(x).any(axis=1).all():
+        return theta, x
+    estimator.append_simulations(torch.as_tensor(theta, dtype=torch.float32), torch.as_tensor(x, dtype=torch.float32))
+    return None
+
+
 def _simulate_round(theta: np.ndarray, r: int, ctx: RunContext) -> np.ndarray:
     """Statistics (n, 18) of round r's parameters, noise seeds from the cell's stream (21, r)."""
     from tasks.pyloric.simulator import simulate
@@ -115,12 +128,12 @@ def npe_restricted(data: PyloricData, ctx: RunContext) -> dict:
         x_r = np.concatenate([data.x_train, data.x_invalid])
         theta_valid, x_valid = [data.theta_train], [data.x_train]
         seconds = {"classifier": 0.0, "simulate": 0.0}
-        region = None
+        region, held = None, None
         for r, n in enumerate(budget.rounds, start=2):
             tick = time.perf_counter()
-            estimator.append_simulations(torch.as_tensor(theta_r, dtype=torch.float32),
-                                         torch.as_tensor(x_r, dtype=torch.float32))
-            region = _classifier_region(estimator, ctx)
+            held = _append(estimator, theta_r, x_r, held)
+            if held is None:  # else nothing new to learn from: the region stays
+                region = _classifier_region(estimator, ctx)
             if region is None:
                 theta_r = np.random.default_rng(ctx.seed_for(22, r)).uniform(LOWER, UPPER, (n, M.N_PARAMETERS))
                 acceptance = 1.0
@@ -140,9 +153,8 @@ def npe_restricted(data: PyloricData, ctx: RunContext) -> dict:
                            "prior_acceptance": acceptance})
         if budget.rounds:  # the region that bounds the posterior learns from the last round too
             tick = time.perf_counter()
-            estimator.append_simulations(torch.as_tensor(theta_r, dtype=torch.float32),
-                                         torch.as_tensor(x_r, dtype=torch.float32))
-            region = _classifier_region(estimator, ctx)
+            if _append(estimator, theta_r, x_r, held) is None:
+                region = _classifier_region(estimator, ctx)
             seconds["classifier"] += time.perf_counter() - tick
         tick = time.perf_counter()
         draw, epochs = fit_npe(np.concatenate(theta_valid), np.concatenate(x_valid), ctx)
