@@ -13,9 +13,12 @@ FIXTURE_TASKS = Path(__file__).parent / "fixtures" / "tasks"
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under ``make test`` (``--dist loadgroup``) the tests of one file share a worker, so module fixtures load
     once; a test may name a finer group (the contract tests: one per task), so that one long file does not
-    keep one worker busy while the other has run out of work."""
+    keep one worker busy while the other has run out of work. Those finer groups are the long ones, so they
+    are handed out first and the short files fill the end of the run."""
+    named = {id(item) for item in items if item.get_closest_marker("xdist_group") is not None}
+    items.sort(key=lambda item: id(item) not in named)  # stable: each file keeps its order
     for item in items:
-        if item.get_closest_marker("xdist_group") is None:
+        if id(item) not in named:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
