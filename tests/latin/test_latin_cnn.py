@@ -40,6 +40,22 @@ def test_char_channel_computes_the_convolution_and_its_gradients():
     assert torch.count_nonzero(fast_grads["embedding.weight"][0]) == 0  # padding learns nothing
 
 
+@pytest.mark.parametrize("channel_class", [ConvCharChannel, CharChannel])
+def test_padding_does_not_change_a_rows_output(channel_class):
+    # a ReLU bias above every real position once made the padding positions the maximum
+    torch.manual_seed(0)
+    channel = channel_class(9, 4, 3)
+    zero_padding(channel)
+    with torch.no_grad():
+        for conv in channel.convs:
+            conv.bias.fill_(5.0)
+            conv.weight.uniform_(-1.0, -0.5)
+        channel.embedding.weight[1:].uniform_(0.5, 1.0)
+    row = torch.tensor([[2, 3, 4, 5]])
+    padded = torch.tensor([[2, 3, 4, 5, 0, 0, 0, 0, 0, 0]])
+    torch.testing.assert_close(channel.pooled(padded), channel.pooled(row))
+
+
 def test_multichannel_cnn_same_output_with_either_channel():
     torch.manual_seed(0)
     fast = MultiChannelCNN([7, 5], bf_dim=6, filters=4, n_classes=3)

@@ -54,6 +54,9 @@ class _WindowSumMax(torch.autograd.Function):
 class ConvCharChannel(nn.Module):
     """Embedding -> Conv1d k=3 and k=5 (zero padding, same length) -> ReLU -> max-pool -> Dropout -> ReLU -> Linear.
 
+    The max-pool runs over the fragment's own positions only: the padding that fills a batch to its
+    longest row must not change a row's output (before task version 5 it could, through relu(bias)).
+
     The plain formulation (the task's network until version 2); :class:`CharChannel` computes the same
     when the padding code's embedding is zero (as :func:`zero_padding` leaves it).
     """
@@ -68,7 +71,9 @@ class ConvCharChannel(nn.Module):
     def pooled(self, codes: torch.Tensor) -> torch.Tensor:
         """(batch, length) int64 codes, 0 = padding -> (batch, 2 x filters) max-pooled ReLU features."""
         x = self.embedding(codes).transpose(1, 2)
-        return torch.cat([torch.relu(conv(x)).amax(dim=2) for conv in self.convs], dim=1)
+        padding = (codes == 0).unsqueeze(1)
+        # ReLU outputs are >= 0, so a 0 at the padding positions leaves the maximum over the row's own
+        return torch.cat([torch.relu(conv(x)).masked_fill(padding, 0.0).amax(dim=2) for conv in self.convs], dim=1)
 
     def forward(self, codes: torch.Tensor) -> torch.Tensor:  # (batch, length) -> (batch, n_classes)
         return self.out(torch.relu(self.dropout(self.pooled(codes))))
@@ -84,6 +89,9 @@ class CharChannel(ConvCharChannel):
         # code 0 (padding) embeds to zero, as the convolution's own zero padding does, and learns nothing
         embedding = F.pad(self.embedding.weight[1:], (0, 0, 1, 0))
         table = torch.einsum("ve,fek->kvf", embedding, weight).reshape(WIDTH * vocabulary, -1)
+        # the centre tap's padding row is -inf: a window centred on padding is never the maximum
+        centre = (WIDTH // 2) * vocabulary
+        table = torch.cat([table[:centre], torch.full_like(table[:1], float("-inf")), table[centre + 1 :]])
         windows = F.pad(codes, (WIDTH // 2, WIDTH // 2)).unfold(1, WIDTH, 1)
         windows = windows + torch.arange(WIDTH, device=codes.device) * vocabulary
         bias = torch.cat([conv.bias for conv in self.convs])

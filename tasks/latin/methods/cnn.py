@@ -170,12 +170,15 @@ def predict_proba(model: MultiChannelCNN, channels: Sequence[Channel], bf: np.nd
                   device: torch.device) -> np.ndarray:
     """Class probabilities (len(rows), n_classes) from the whole fragments."""
     model.eval()
-    out = []
+    # batches of similar lengths: each is padded to its longest row, and padding does not change a row's output
+    order = np.argsort(channels[0].lengths[rows], kind="stable")
+    out = np.empty((len(rows), model.final.out_features), dtype=np.float32)
     with torch.no_grad():
         for start in range(0, len(rows), 128):
-            seqs, dense = _inputs(channels, bf, rows[start : start + 128], None, device)
-            out.append(torch.softmax(model(seqs, dense), dim=1).cpu().numpy())
-    return np.concatenate(out)
+            batch = order[start : start + 128]
+            seqs, dense = _inputs(channels, bf, rows[batch], None, device)
+            out[batch] = torch.softmax(model(seqs, dense), dim=1).cpu().numpy()
+    return out
 
 
 def _fit(data: LatinData, channels: list[Channel], bf: np.ndarray, budget: Budget, rng: np.random.Generator,
