@@ -39,7 +39,7 @@ RECORD_RUN ?= results/recorded-run
 record: $(VENV)/.installed
 	rm -rf $(RECORD_RUN)
 	$(BIN)/python -m benchmarks run --results $(RECORD_RUN) --seeds 1
-	$(BIN)/python -m benchmarks.recorded $(RECORD_RUN) baselines
+	$(BIN)/python -m benchmarks.results.recorded $(RECORD_RUN) baselines
 
 # One self-contained HTML page of results/ with the published and recorded rows: results/report.html.
 report: $(VENV)/.installed

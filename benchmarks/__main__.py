@@ -1,7 +1,7 @@
-"""``python -m benchmarks``: the command line (see :mod:`benchmarks.cli`)."""
+"""``python -m benchmarks``: the command line (see :mod:`benchmarks.cli.app`)."""
 
 import sys
 
-from benchmarks.cli import main
+from benchmarks.cli.app import main
 
 sys.exit(main())

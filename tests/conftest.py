@@ -43,7 +43,7 @@ def smoke_data():
     """``get(name) -> (LoadedData | None, problems)``: a registered task's smoke data at seed 0, loaded twice
     (to check determinism) once for all its methods."""
     from benchmarks.check import check_load
-    from benchmarks.registry import discover
+    from benchmarks.contract.registry import discover
 
     registry, cache = discover(), {}
 

@@ -12,7 +12,7 @@ def make_record(task: str = "t", size: str = "smoke", method: str = "m", seed: i
                 items: Any = None, pairs: list[list[str]] | None = None, data_hash: str = "d0",
                 dataset: str = "data") -> dict[str, Any]:
     """A run record as the runner writes it, for leaderboard tests (``items``: a benchmarks.task.Items)."""
-    from benchmarks.items import encode_items
+    from benchmarks.records.items import encode_items
 
     metrics = {"acc": 0.5} if metrics is None else metrics
     extra = {"items": encode_items(items)} if items is not None else {}

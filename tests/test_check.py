@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from benchmarks.check import TaskCheckError, check_task, dataset_problems, room_problems
-from benchmarks.registry import discover
+from benchmarks.contract.registry import discover
 from benchmarks.task import Method, MethodKind
 
 

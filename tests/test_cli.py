@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from benchmarks.cli import main
+from benchmarks.cli.app import main
 
 
 @pytest.fixture(autouse=True)
@@ -131,7 +131,7 @@ def test_cuda_without_a_gpu_is_a_clear_usage_error(toy_tasks, results, capsys):
 
 
 def test_loops_inside_cells_report_from_worker_processes(toy_tasks, results, capsys, monkeypatch):
-    monkeypatch.setattr("benchmarks.progress.LINE_INTERVAL_S", 0.0)  # every step, as a long loop would after 30 s
+    monkeypatch.setattr("benchmarks.running.progress.LINE_INTERVAL_S", 0.0)  # every step, as a long loop would after 30 s
     args = ["run", "--task", "toy", "--method", "mean", "--size", "smoke", "--seeds", "2", "--jobs", "2",
             "--results", str(results)]
     assert main(args) == 0

@@ -9,12 +9,12 @@ import stat
 
 import pytest
 
-from benchmarks.cells import plan
-from benchmarks.cli import main
-from benchmarks.cluster import ClusterSettings, ClusterUnavailable, check_available, reconcile, submit
-from benchmarks.execution import RunSetup
-from benchmarks.registry import discover
-from benchmarks.store import ResultStore
+from benchmarks.cli.app import main
+from benchmarks.contract.registry import discover
+from benchmarks.records.store import ResultStore
+from benchmarks.running.cells import plan
+from benchmarks.running.cluster import ClusterSettings, ClusterUnavailable, check_available, reconcile, submit
+from benchmarks.running.execution import RunSetup
 
 PROVENANCE = {"packages": {}, "git": {}, "python": "", "cpu": "", "cpu_cores": 0, "gpu": None}
 

@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from benchmarks.context import RunContext, make_context
-from benchmarks.progress import LineReporter, QueueReporter, format_seconds, track
-from benchmarks.registry import discover
+from benchmarks.contract.registry import discover
+from benchmarks.running.progress import LineReporter, QueueReporter, format_seconds, track
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_thread_limit_never_exceeds_the_cells_threads(toy):
 
 def test_line_reporter_says_how_far_and_how_long_is_left(monkeypatch):
     clock = iter([0.0, 40.0, 80.0, 80.0])
-    monkeypatch.setattr("benchmarks.progress.time.monotonic", lambda: next(clock))
+    monkeypatch.setattr("benchmarks.running.progress.time.monotonic", lambda: next(clock))
     out = io.StringIO()
     reporter = LineReporter(out, interval_s=30)
     list(track(range(2), "training", reporter, label="toy/smoke/mean seed 0"))
@@ -93,3 +93,17 @@ def test_track_in_a_context_without_a_terminal_is_silent_for_short_loops(toy, ca
 
 def test_seconds_read_like_a_clock():
     assert [format_seconds(s) for s in (5, 75, 3700)] == ["5s", "1m15s", "1h01m"]
+
+
+def test_a_phase_adds_up_its_wall_and_cpu_time_also_when_it_raises(toy, monkeypatch):
+    clock = iter([10.0, 12.5, 20.0, 21.0])  # wall: two entries of 2.5 s and 1 s
+    monkeypatch.setattr("benchmarks.running.measure.time.perf_counter", lambda: next(clock))
+    ctx = make_context(toy, "smoke")
+    with ctx.phase("train"):
+        pass
+    with pytest.raises(ValueError), ctx.phase("train"):
+        raise ValueError("a phase that fails still took its time")
+    assert ctx.phases["train"].wall_s == pytest.approx(3.5)
+    assert ctx.phases["train"].cpu_s >= 0
+    with pytest.raises(ValueError, match="without '/'"), ctx.phase("method/train"):
+        pass

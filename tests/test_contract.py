@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from benchmarks.check import check_method, declaration_problems
-from benchmarks.registry import discover
+from benchmarks.contract.registry import discover
 
 REGISTRY = discover()
 TASKS = REGISTRY.names()

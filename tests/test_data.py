@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from benchmarks.data import DataUnavailable, Dataset, fetch, read_registry, sha256_of, write_registry
+from benchmarks.data import Dataset, DataUnavailable, fetch, read_registry, sha256_of, write_registry
 
 
 @pytest.fixture

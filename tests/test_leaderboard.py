@@ -8,12 +8,12 @@ import math
 
 import numpy as np
 import pytest
-
-from benchmarks import render
-from benchmarks.baselines import PublishedValue, read_published
-from benchmarks.compare import compare
-from benchmarks.leaderboard import build
 from record_factory import make_record
+
+from benchmarks.results import columns, render, report
+from benchmarks.results.baselines import read_published
+from benchmarks.results.compare import compare
+from benchmarks.results.leaderboard import build
 
 
 def _row(table, method, source="run"):
@@ -46,7 +46,7 @@ def test_failed_and_missing_cells_are_counted_not_averaged():
     assert not partial.complete
     # 0.9 beats 0.6, but over one seed of three: ranked after the complete row
     assert [r.method for r in table.rows] == ["full", "partial"]
-    assert "1/3 (1 failed, 1 missing)" == render.seeds_text(partial, table)
+    assert "1/3 (1 failed, 1 missing)" == columns.seeds_text(partial, table)
 
 
 def test_rank_follows_the_primary_metric_direction():
@@ -120,7 +120,7 @@ def test_renderers_agree_on_the_numbers(tmp_path):
     tables = build([record, make_record(method="a", seed=1, metrics={"acc": 0.75})])
     rows = list(csv.DictReader(io.StringIO(render.to_csv(tables))))
     assert float(rows[0]["acc_mean"]) == 0.5 and rows[0]["n_ok"] == "2" and rows[0]["rank"] == "1"
-    page = render.to_html(tables)
+    page = report.page(tables)
     assert "0.5 ± 0.35" in page and "data:image/png;base64," in page
     assert "0.5 ± 0.35" in render.to_markdown(tables)
 
@@ -146,7 +146,7 @@ def _items(values, direction="higher"):
 
 
 def test_mcnemar_and_wilcoxon_by_hand():
-    from benchmarks.pairs import mcnemar, wilcoxon
+    from benchmarks.results.pairs import mcnemar, wilcoxon
 
     a = np.array([True] * 10 + [False] * 2 + [True] * 5)
     b = np.array([False] * 10 + [True] * 2 + [True] * 5)
@@ -161,7 +161,7 @@ def test_mcnemar_and_wilcoxon_by_hand():
 
 
 def test_items_survive_the_record_exactly():
-    from benchmarks.items import decode_items, encode_items
+    from benchmarks.records.items import decode_items, encode_items
 
     for values in ([True, False, True] * 7, [0.5, np.nan, -2.25]):
         items = _items(values)

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from benchmarks.cli import main
+from benchmarks.cli.app import main
 
 
 @pytest.fixture
@@ -40,6 +40,19 @@ def test_new_task_runs_end_to_end(checkout, capsys):
     assert correlation["cnn"] > correlation["deconvolution"] > correlation["fluorescence"]
     assert (checkout / "tasks" / "calcium" / "sizes.py").is_file() and (checkout / "tasks" / "calcium" / "files").is_dir()
     assert all((p.with_suffix(".png")).is_file() for p in (checkout / "results").rglob("*.json"))
+    assert records["cnn"]["timings"]["method/train"]["wall_s"] > 0  # the template times its training phase
+    # the template's data file is a Path option: its content names the data set and joins the cell's key
+    import numpy as np
+
+    traces = np.abs(np.random.default_rng(0).normal(size=(8, 50))).astype(np.float32)
+    np.savez(checkout / "mine.npz", fluorescence=traces, spikes=traces)
+    mine = subprocess.run([sys.executable, "-m", "benchmarks", "run", "--task", "calcium", "--size", "smoke",
+                           "--method", "fluorescence", "--set", f"calcium.data_path={checkout / 'mine.npz'}",
+                           "--results", str(checkout / "mine")], cwd=checkout, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert mine.returncode == 0, mine.stderr
+    [record] = [json.loads(p.read_text()) for p in (checkout / "mine").rglob("seed*.json")]
+    assert record["dataset"].startswith("user:") and set(record["inputs"]) == {"data_path"}
 
 
 @pytest.mark.parametrize("name, message", [("Calcium", "lower-case Python identifier"),

@@ -6,12 +6,10 @@ import json
 import math
 
 import pytest
-
-from benchmarks import calibration, recorded
-from benchmarks.cli import main
-from benchmarks.plan import Estimate, lines
-from benchmarks.results import load
 from toy_run import run_toy
+
+from benchmarks.results import calibration, load, recorded
+from benchmarks.running.plan import Estimate, lines
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +36,11 @@ def test_recording_keeps_ok_runs_with_figures_and_the_machine(toy_tasks, tmp_pat
 
 
 def test_recording_one_task_keeps_the_others_and_names_every_commit(toy_tasks, tmp_path):
-    from benchmarks.store import read_records, record_relative_path, write_json_atomic
+    from benchmarks.records.store import (
+        read_records,
+        record_relative_path,
+        write_json_atomic,
+    )
 
     reference = tmp_path / "reference"
     run_toy(reference)
@@ -81,9 +83,9 @@ def test_plan_lines_sum_known_estimates_and_count_unknown_ones():
 def test_cells_sharing_a_data_set_pay_its_load_once_unless_each_loads_its_own(toy_tasks):
     import pandas as pd
 
-    from benchmarks.cells import Cell
-    from benchmarks.plan import estimate
-    from benchmarks.registry import discover
+    from benchmarks.contract.registry import discover
+    from benchmarks.running.cells import Cell
+    from benchmarks.running.plan import estimate
 
     registry = discover()
     options = registry.get("toy").resolve_options()
@@ -102,3 +104,18 @@ def test_the_calibration_file_is_read_back_or_ignored(tmp_path):
     assert calibration.read(tmp_path) == 0.25
     (tmp_path / calibration.CALIBRATION_FILE).write_text('{"seconds": "fast"}')
     assert calibration.read(tmp_path) is None
+
+
+def test_the_suite_ships_its_recorded_runs_and_list_shows_their_times(monkeypatch, capsys):
+    from benchmarks.cli.app import main
+    from benchmarks.results import baselines
+
+    monkeypatch.delenv("BENCHMARKS_BASELINES", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    folder = baselines.default_folder()
+    assert (folder / "published").is_dir() and (folder / calibration.CALIBRATION_FILE).is_file()
+    records, warnings = baselines.read_recorded(folder)
+    assert warnings == [] and {r["task"] for r in records} >= {"latin", "pose", "pyloric", "two_moons"}
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "recorded)" in out and "question" in out and "toplines" in out

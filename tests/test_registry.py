@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.names import UnknownName
-from benchmarks.registry import discover
+from benchmarks.contract.names import UnknownName
+from benchmarks.contract.registry import discover
 
 
 def test_tasks_on_the_path_are_found(toy_tasks):

@@ -9,13 +9,12 @@ import subprocess
 import zlib
 
 import pytest
-
-from benchmarks import report, summary
-from benchmarks.baselines import PublishedValue
-from benchmarks.cli import main
-from benchmarks.leaderboard import build
-from benchmarks.results import frame_of
 from record_factory import make_record
+
+from benchmarks.cli.app import main
+from benchmarks.results import frame_of, report, summary
+from benchmarks.results.baselines import PublishedValue
+from benchmarks.results.leaderboard import build
 
 CHROMIUM = next((shutil.which(name) for name in ("chromium", "chromium-browser") if shutil.which(name)), None)
 
@@ -59,6 +58,17 @@ def test_the_page_holds_every_table_its_chart_and_the_rule():
     assert "http://" not in page and "https://" not in page  # nothing fetched at view time
 
 
+def test_each_task_opens_with_its_checklist_once():
+    from benchmarks.task import Checklist, Topline
+
+    records = _records() + [make_record(task="alpha", method="net", kind="model", metrics={"acc": 0.5}, size="full")]
+    checklist = Checklist("Can <alpha> be told?", "images, 2 labels", "accuracy", "an SVM", (
+        Topline("a human: 0.95", "human", "data", "one annotator"),))
+    page = report.page(build(records), None, heading="Report", checklists={"alpha": checklist})
+    assert page.count("<dl class='checklist'>") == 1  # alpha's first table only; beta declares none
+    assert "Can &lt;alpha&gt; be told?" in page and "a human: 0.95" in page and "one annotator" in page
+
+
 def _png_size_and_colours(path):
     """Width, height and whether the PNG has more than one colour (chromium writes 8-bit RGBA or RGB)."""
     data = path.read_bytes()
@@ -80,7 +90,7 @@ def test_the_report_opens_in_headless_chromium_and_shows_every_task(toy_tasks, r
     assert main(["run", "--task", "toy", "--method", "zero", "--method", "mean", "--size", "smoke",
                  "--results", str(results)]) == 0
     # a second task, from records written by hand beside the toy's
-    from benchmarks.store import write_json_atomic
+    from benchmarks.records.store import write_json_atomic
 
     for record in _records():
         write_json_atomic(results / record["task"] / f"{record['method']}.json", record)

@@ -7,16 +7,15 @@ from io import StringIO
 
 import pandas as pd
 import pytest
-
-from benchmarks import render
-from benchmarks.baselines import read_published
-from benchmarks.cli import main
-from benchmarks.dataset_id import dataset_of, is_user
-from benchmarks.leaderboard import build
-from benchmarks.registry import discover
-from benchmarks.results import load
 from record_factory import make_record
 from toy_run import run_toy
+
+from benchmarks.cli.app import main
+from benchmarks.contract.registry import discover
+from benchmarks.data.dataset_id import dataset_of, is_user
+from benchmarks.results import columns, load, render
+from benchmarks.results.baselines import read_published
+from benchmarks.results.leaderboard import build
 
 
 @pytest.fixture(autouse=True)
@@ -93,7 +92,7 @@ def test_published_rows_stand_only_beside_runs_on_their_data_set(tmp_path):
     rows = sorted((r.stats["acc"][0], r.note) for r in table.rows if r.source == "published")
     assert rows == [(0.7, "notebook"), (0.8, "fig 2")]  # one row per setting, the tasic row absent
     assert table.dataset == "pbmc" and not table.notes
-    assert "data pbmc" in render.title(table)
+    assert "data pbmc" in columns.title(table)
 
 
 def test_runs_on_other_data_sets_are_separate_tables_and_say_why_no_published_row(tmp_path):
@@ -128,7 +127,7 @@ def test_a_run_on_a_user_file_records_a_user_data_set_and_shows_no_published_row
 
 
 def test_compare_keeps_data_sets_apart():
-    from benchmarks.compare import compare
+    from benchmarks.results.compare import compare
 
     a = build([make_record(method="m", dataset="pbmc", metrics={"acc": 0.5})])
     b = build([make_record(method="m", dataset="pbmc", metrics={"acc": 0.6}),

@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-from benchmarks.cells import Cell, parse_assignments, plan
-from benchmarks.execution import RunSetup
-from benchmarks.names import UnknownName
-from benchmarks.registry import discover
-from benchmarks.scheduler import describe_exit, run_plan
-from benchmarks.store import ResultStore
+from benchmarks.contract.names import UnknownName
+from benchmarks.contract.registry import discover
+from benchmarks.records.store import ResultStore
+from benchmarks.running.cells import Cell, parse_assignments, plan
+from benchmarks.running.execution import RunSetup
+from benchmarks.running.scheduler import describe_exit, run_plan
 from benchmarks.task import resolve
 
 
@@ -35,7 +35,9 @@ def test_a_record_holds_metrics_timings_memory_and_provenance(toy_tasks, results
     assert record["status"] == "ok"
     assert set(record["metrics"]) == {"abs_error", "squared_error"}
     assert record["metrics"]["squared_error"] >= record["metrics"]["abs_error"] ** 2  # mean of squares >= square of mean
-    assert set(record["timings"]) >= {"load", "method", "evaluate", "figure"}
+    # the stages, and the phases the task timed with ctx.phase inside them
+    assert set(record["timings"]) == {"load", "method", "evaluate", "figure", "load/draw", "method/averaging"}
+    assert record["timings"]["method/averaging"]["wall_s"] <= record["timings"]["method"]["wall_s"]
     assert all(set(t) == {"wall_s", "cpu_s"} for t in record["timings"].values())
     assert record["peak_rss_mb"] > 10
     assert record["provenance"]["task_version"] == 2 and len(record["provenance"]["data_hash"]) == 32
@@ -167,8 +169,8 @@ def test_a_method_meant_for_larger_sizes_runs_there_or_when_named(toy_tasks):
 def test_a_method_that_does_not_apply_is_skipped_with_its_reason(toy_tasks, results, monkeypatch):
     """``NotApplicable`` (e.g. data too large for a method) is no failure: the cell is recorded as
     skipped, a rerun leaves it alone, and the leaderboard shows the reason."""
-    from benchmarks import leaderboard, render
-    from benchmarks.store import read_records
+    from benchmarks.records.store import read_records
+    from benchmarks.results import columns, leaderboard
     from benchmarks.task import NotApplicable
 
     registry = discover()
@@ -192,4 +194,4 @@ def test_a_method_that_does_not_apply_is_skipped_with_its_reason(toy_tasks, resu
     row = next(r for r in table.rows if r.method == "broken")
     assert (row.n_ok, row.n_failed, row.n_skipped) == (0, 0, 1)
     assert row.note == "skipped: not run on 160 samples: more than this method handles"
-    assert render.seeds_text(row, table) == "0/1 (1 skipped)"
+    assert columns.seeds_text(row, table) == "0/1 (1 skipped)"

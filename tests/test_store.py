@@ -6,10 +6,10 @@ import json
 import os
 
 import pytest
-
-from benchmarks import store as store_module
-from benchmarks.store import CellKey, ResultStore, StoreError
 from record_factory import make_record
+
+from benchmarks.records import store as store_module
+from benchmarks.records.store import CellKey, ResultStore, StoreError
 
 
 def test_key_changes_with_version_options_and_seed():

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks.names import UnknownName
+from benchmarks.contract.names import UnknownName
 from benchmarks.task import (Direction, Evaluation, Items, Method, MethodKind, Metric, Option, OptionError, Task,
                              contract_problems, normalise_evaluation, resolve)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.cli import main
+from benchmarks.cli.app import main
 
 
 def run_toy(results_folder, *extra: str) -> int:

@@ -57,8 +57,7 @@ def evaluate(data: SBIData, output: dict) -> Evaluation:
     samples = check_samples(data, output["samples"])
     distances = [median_distance(data, s, x_o) for s, x_o in zip(samples, data.observations)]
     metrics = {"median_distance": float(np.mean(distances))}
-    details: dict = {"median_distance_per_observation": distances, "observations": list(data.numbers),
-                     "seconds": output.get("seconds", {})}
+    details: dict = {"median_distance_per_observation": distances, "observations": list(data.numbers)}
     if data.reference_samples is None:
         reason = "user observations have no reference posterior samples"
         metrics.update(c2st=float("nan"), c2st_std=float("nan"))

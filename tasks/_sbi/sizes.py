@@ -66,4 +66,4 @@ DESCRIPTIONS["default"] = ("10^3 simulations; the 10 benchmark observations, C2S
                            "(sbibm's C2ST_1K, published beside its main C2ST; not comparable with the 1k size's "
                            "C2ST on 10,000)")
 DESCRIPTIONS["full"] = ("same as 100k: " + DESCRIPTIONS["100k"]
-                        + "; the paper's 10^6 budget is not included (days of CPU for NPE)")
+                        + "; the paper's 10^6 budget is not included")

@@ -1,4 +1,4 @@
-"""``make_task(name, summary)``: the ``Task`` of one SBI reference task, and the dataset of its
+"""``make_task(name, summary, data, toplines)``: the ``Task`` of one SBI reference task, and the dataset of its
 reference files (light imports only: the registry imports this for every task listing)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarks.data import Dataset, read_registry
-from benchmarks.task import Direction, Method, MethodKind, Metric, Option, Task
+from benchmarks.task import Checklist, Direction, Method, MethodKind, Metric, Option, Task, Topline
 from tasks._sbi.sizes import BUDGETS, DESCRIPTIONS
 
 #: sbi-benchmark/sbibm commit holding the reference files (same files as the 1.1.0 wheel).
@@ -32,8 +32,11 @@ def sbibm_dataset(task: str) -> Dataset:
     )
 
 
-def make_task(name: str, summary: str) -> Task:
+def make_task(name: str, summary: str, data: str, toplines: tuple[Topline, ...]) -> Task:
     """The benchmark task ``name`` (a key of ``problems.PROBLEMS``) with the suite's methods.
+
+    ``data`` (what the task's parameters and simulations are) and ``toplines`` (the best published
+    C2ST on sbibm's observations) are what its :class:`Checklist` says beyond what every SBI task shares.
 
     ``load`` finds the problem by the task's name (``ctx.task``). ``pairs`` is the default: each
     model (npe, fmpe, nle, nre, npse, snpe) against the best baseline (rejection ABC), tested on the
@@ -72,12 +75,10 @@ def make_task(name: str, summary: str) -> Task:
                    "100 chains per observation (MCMC per observation: not in the default run)", sizes=NOT_DEFAULT),
             Method("npse", MethodKind.MODEL, _M + "methods.npse:npse",
                    "sbi NPSE: score network MLP 5 x 100, VE SDE, 500 sampling steps, single round, amortised "
-                   "(not in the default run: at 1,000 simulations it took 2-3x NPE's time and was no better, "
-                   "C2ST 0.80 / 0.65 / 0.96 against NPE's 0.75 / 0.67 / 0.94 on two_moons / gaussian_linear / "
-                   "slcp; 4.5 min a cell at 1k and 7 min at 10k, where it draws 10,000 samples)", sizes=NOT_DEFAULT),
+                   "(a score-based diffusion alternative to NPE's flow: not in the default run)", sizes=NOT_DEFAULT),
             Method("snpe", MethodKind.MODEL, _M + "methods.npe:snpe",
                    "sbi SNPE-C (APT): NSF, 10 rounds per observation, atomic loss with 10 atoms; not amortised "
-                   "(46 min a cell at 1k on 1 core: not in the default run)", sizes=NOT_DEFAULT),
+                   "(training per observation: not in the default run)", sizes=NOT_DEFAULT),
         ),
         load=_M + "data:load",
         evaluate=_M + "metrics:evaluate",
@@ -92,4 +93,18 @@ def make_task(name: str, summary: str) -> Task:
         ),
         datasets=(sbibm_dataset(name),),
         dataset_id=f"sbibm/{name}",  # sbibm's 10 observations and reference posteriors
+        checklist=Checklist(
+            question=summary,
+            data=data + " The benchmark's 10 observations come with 10,000 reference posterior samples each "
+                        "(sbibm). Default: 1,000 simulations and all 10 observations; 1k, 10k and 100k: the "
+                        "paper's budgets.",
+            success="C2ST (lower is better): the accuracy of a classifier trained to tell the method's posterior "
+                    "samples from the reference posterior's, averaged over the observations; 0.5 means "
+                    "indistinguishable, 1.0 entirely wrong. The default compares 1,000 samples per side (sbibm's "
+                    "C2ST_1K); the sizes 1k, 10k and 100k compare 10,000, as the paper does.",
+            baselines="Rejection ABC as sbibm runs it (the 100 simulations closest to x_o, smoothed by a Gaussian "
+                      "KDE) is what simulation-based inference used before neural estimators, and prior draws are "
+                      "the control; the neural methods are those Lueckmann et al. (2021) and the sbi package compare.",
+            toplines=toplines,
+        ),
     )

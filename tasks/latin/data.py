@@ -13,7 +13,6 @@ from benchmarks.context import RunContext
 from benchmarks.data import fetch
 from tasks.latin import LATIN_LIBRARY
 from tasks.latin.corpus import Fragment, load_corpus
-from tasks.latin.sizes import SMOKE_WORKS
 from tasks.latin.splits import Split, make_split
 
 
@@ -35,16 +34,16 @@ class LatinData:
 def load(size: str, seed: int, ctx: RunContext) -> LatinData:
     """Read, clean and fragment the corpus; scan it; split it (deterministic in ``seed``).
 
-    ``smoke`` reads a subset (:data:`tasks.latin.sizes.SMOKE_WORKS`, or a user corpus's first
-    4 authors x 3 works); the other sizes read the whole corpus.
+    The budget may name a subset: ``works`` of the mirror (smoke's :data:`tasks.latin.sizes.SMOKE_WORKS`),
+    or ``corpus_subset``, the first authors and works of a user's corpus; else the whole corpus is read.
     """
-    options = ctx.options
+    options, budget = ctx.options, ctx.budget
     if options["corpus"] is not None:
         folder = Path(options["corpus"])
-        works = _first_works(folder) if size == "smoke" else None
+        works = _first_works(folder, *budget.corpus_subset) if budget.corpus_subset else None
     else:
         folder = fetch(LATIN_LIBRARY)
-        works = SMOKE_WORKS if size == "smoke" else None
+        works = budget.works
     corpus = load_corpus(
         folder,
         authors=list(works) if works is not None else None,
@@ -83,7 +82,7 @@ def scan_fragments(fragments: tuple[Fragment, ...], ctx: RunContext | None = Non
     return sq, known / max(total, 1)
 
 
-def _first_works(folder: Path, n_authors: int = 4, n_works: int = 3) -> dict[str, tuple[str, ...]]:
+def _first_works(folder: Path, n_authors: int, n_works: int) -> dict[str, tuple[str, ...]]:
     """A user corpus's smoke subset: the first authors and works in name order."""
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder}: corpus folder not found (expected <author>/<work>.txt files)")

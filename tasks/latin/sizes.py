@@ -8,6 +8,7 @@ validation follow early stopping).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 #: The smoke subset of the Latin Library mirror: 4 authors x 3 short works, about 45,000 words.
@@ -36,6 +37,9 @@ class Budget:
     batch_size: int = 64
     learning_rate: float = 1e-3  # Adam's default, as in the paper
     threads: int | None = None  # CPU threads for torch (None: all the cell's)
+    works: Mapping[str, tuple[str, ...]] | None = None  # the mirror's works to read, by author (None: all)
+    corpus_subset: tuple[int, int] | None = None  # of a user's corpus: its first (authors, works each) by name
+    dataset: str = "latin_library_6"  # the id of the data read from the mirror
 
 
 BUDGETS = {
@@ -44,6 +48,7 @@ BUDGETS = {
     "smoke": Budget(
         filters=32, max_chars=300, max_syllables=200, max_epochs=20, patience=5, warmup=10, extra_epochs=0,
         batch_size=16, learning_rate=3e-3, threads=1,
+        works=SMOKE_WORKS, corpus_subset=(4, 3), dataset="latin_library_4x3",
     ),
     # default: half the paper's width, windows of a quarter of its length, to convergence (validation
     # macro-F1 levels off after 20-30 epochs; the best epochs were 23-33 of 40, and epochs 31-40 cost a

@@ -19,7 +19,6 @@ import numpy as np
 
 from benchmarks.context import RunContext
 from tasks.pose.project import LabelledFrames, read_project, write_project
-from tasks.pose.sizes import SYNTHETIC
 from tasks.pose.splits import split_frames, split_videos
 from tasks.pose.synthetic import GeneratorConfig, generate
 
@@ -35,22 +34,21 @@ class PoseData:
     frames: LabelledFrames
     train: np.ndarray  # frame indices
     test: np.ndarray
-    size: str
     source: str  # synthetic | openfield | project
 
 
 def load(size: str, seed: int, ctx: RunContext) -> PoseData:
     """The labelled frames of ``size`` split into train and test frames by ``seed``.
 
-    Sizes with a synthetic set (smoke) generate it; the others read DeepLabCut's open-field
+    A budget with a synthetic set (smoke's) generates it; the others read DeepLabCut's open-field
     project (fetched, or from the mirror). Options read: ``project`` (a DeepLabCut project
     folder used instead), ``split`` (frames | videos) and the budget's ``train_fraction``.
     """
     options = ctx.options
     if options["project"] is not None:
         frames, source = read_project(Path(options["project"]).expanduser()), "project"
-    elif size in SYNTHETIC:
-        frames, source = synthetic_project(GeneratorConfig(**SYNTHETIC[size]), DATA_SEED), "synthetic"
+    elif ctx.budget.synthetic is not None:
+        frames, source = synthetic_project(GeneratorConfig(**ctx.budget.synthetic), DATA_SEED), "synthetic"
     else:
         from benchmarks.data import fetch
 
@@ -62,7 +60,7 @@ def load(size: str, seed: int, ctx: RunContext) -> PoseData:
         train, test = split_videos(frames.videos, fraction, seed)
     else:
         train, test = split_frames(len(frames), fraction, seed)
-    return PoseData(frames, train, test, size, source)
+    return PoseData(frames, train, test, source)
 
 
 def synthetic_project(config: GeneratorConfig, seed: int) -> LabelledFrames:

@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -26,7 +25,7 @@ import numpy as np
 import torch
 
 from tasks.pose.project import LabelledFrames
-from tasks.pose.sizes import PRETRAIN_FRAMES, Budget
+from tasks.pose.sizes import Budget
 from tasks.pose.synthetic import GeneratorConfig
 from tasks.pose.training import Augmentation
 
@@ -35,25 +34,25 @@ PRETRAIN_SEED = 2019  # pre-training is a fixed artefact, shared by every run se
 _WEIGHTS, _SETTINGS = "weights.pt", "settings.json"
 
 
-def pretraining_config(size: str, frames: LabelledFrames, input_scale: float | None) -> GeneratorConfig:
-    """The synthetic set for ``frames``: the size's frame count at their most common image size x ``input_scale``."""
+def pretraining_config(frames: LabelledFrames, budget: Budget) -> GeneratorConfig:
+    """The synthetic set for ``frames``: the budget's frame count at their most common image size x its input scale."""
     from tasks.pose.training import common_image_size, input_scale_for
 
-    input_scale = input_scale_for(frames, input_scale)
+    input_scale = input_scale_for(frames, budget.input_scale)
     height, width = common_image_size(frames)
-    n_videos, per_video = PRETRAIN_FRAMES[size]
+    n_videos, per_video = budget.pretrain_frames
     return GeneratorConfig(n_videos=n_videos, frames_per_video=per_video,
                            height=max(32, round(height * input_scale)), width=max(32, round(width * input_scale)))
 
 
-def pretraining_settings(size: str, frames: LabelledFrames, budget: Budget, augmentation: Augmentation) -> dict[str, Any]:
+def pretraining_settings(frames: LabelledFrames, budget: Budget, augmentation: Augmentation) -> dict[str, Any]:
     """Everything that determines the pre-trained weights (the cache key)."""
     from tasks.pose.data import DATA_SEED, GENERATOR_VERSION
 
     settings = {
         "pretrain_version": PRETRAIN_VERSION,
         "generator_version": GENERATOR_VERSION,
-        "generator": asdict(pretraining_config(size, frames, budget.input_scale)),
+        "generator": asdict(pretraining_config(frames, budget)),
         "data_seed": DATA_SEED + 1,
         "seed": PRETRAIN_SEED,
         "backbone": budget.backbone,
@@ -85,10 +84,8 @@ def pretrained_weights(
     if cached is not None:
         state, info = cached
         return state, tuple(info["bodyparts"]), {**info, "cached": True}
-    started = time.perf_counter()
     state, bodyparts, n_frames = _pretrain(settings, device, track)
-    info = {"settings": settings, "bodyparts": list(bodyparts), "frames": n_frames, "device": str(device),
-            "seconds": round(time.perf_counter() - started, 1)}
+    info = {"settings": settings, "bodyparts": list(bodyparts), "frames": n_frames, "device": str(device)}
     _write(folder, state, info)
     return state, bodyparts, {**info, "cached": False}
 

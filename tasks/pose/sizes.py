@@ -5,7 +5,9 @@ Light to import (no numpy): ``tasks.pose`` reads it to declare ``TASK``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -24,18 +26,22 @@ class Budget:
     radius: float  # score-map positive radius in network-input pixels (DeepLabCut: 17 px at 640x480)
     pretrain_iterations: int = 0  # steps on the synthetic pre-training set, when one is used
     train_fraction: float = 0.8  # share of frames for training (DeepLabCut: 0.95; 0.8 gives a steadier test error)
+    # Frames generated instead of read (keyword arguments of tasks.pose.synthetic.GeneratorConfig; plain numbers,
+    # so that declaring the task does not import the generator); None: DeepLabCut's open-field project.
+    synthetic: Mapping[str, Any] | None = None
+    # The synthetic pre-training set used when the target frames are real: (videos, frames per video), rendered
+    # at the target frames' most common size x the input scale.
+    pretrain_frames: tuple[int, int] = (12, 40)
 
 
 SIZES = {
-    "smoke": "24 synthetic frames (2 videos, 128x96 and 116x88), MobileNetV2, 150 iterations on 64x96 crops "
-             "(~35 CPU-seconds, ~20 s on 2 free cores)",
+    "smoke": "24 synthetic frames (2 videos, 128x96 and 116x88), MobileNetV2, 150 iterations on 64x96 crops",
     "default": "DeepLabCut's open-field project (116 real 640x480 frames, 4 parts, 80/20 split), MobileNetV2 at "
-               "scale 0.25 (a project's frames: shorter side to 120 px), pre-trained once on 480 synthetic 160x120 frames (cached), then 600 iterations "
-               "(4.4 min on 2 free cores from a cold cache, measured; ~200 CPU-seconds once pre-trained)",
+               "scale 0.25 (a project's frames: shorter side to 120 px), pre-trained once on 480 synthetic 160x120 "
+               "frames (cached), then 600 iterations",
     "full": "DeepLabCut's open-field project, its published protocol: ResNet-50 at scale 0.8, 95/5 split, "
             "30,000 iterations after 30,000 synthetic pre-training ones (1,000 512x384 frames; once, cached) when no "
-            "ImageNet weights are given. For a GPU (--device cuda); on CPU an iteration costs ~11 core-seconds "
-            "(measured), i.e. ~2 days on 2 cores for the training and ~2 more the first time for the pre-training",
+            "ImageNet weights are given. For a GPU (--device cuda)",
 }
 
 #: Where a size leaves the input scale to the frames: their shorter side becomes this many network
@@ -44,18 +50,11 @@ SIZES = {
 INPUT_SHORT_SIDE = 120
 
 BUDGETS = {
-    "smoke": Budget("mobilenet_v2", 150, 8, 1.0, (64, 96), 2e-3, 8.0, pretrain_iterations=20),
-    "default": Budget("mobilenet_v2", 600, 8, None, (96, 96), 2e-3, 8.0, pretrain_iterations=600),
+    "smoke": Budget("mobilenet_v2", 150, 8, 1.0, (64, 96), 2e-3, 8.0, pretrain_iterations=20,
+                    synthetic=dict(n_videos=2, frames_per_video=12, height=96, width=128, mixed_sizes=True),
+                    pretrain_frames=(2, 12)),
+    "default": Budget("mobilenet_v2", 600, 8, None, (96, 96), 2e-3, 8.0, pretrain_iterations=600,
+                      pretrain_frames=(12, 40)),
     "full": Budget("resnet50", 30000, 8, 0.8, (384, 384), 5e-4, 17.0 * 0.8, pretrain_iterations=30000,
-                   train_fraction=0.95),
+                   train_fraction=0.95, pretrain_frames=(20, 50)),
 }
-
-#: The frames of the synthetic sizes (the others read the open-field project), as keyword arguments of :class:`tasks.pose.synthetic.GeneratorConfig`
-#: (plain numbers here, so that declaring the task does not import the generator's numpy and scipy).
-SYNTHETIC = {
-    "smoke": dict(n_videos=2, frames_per_video=12, height=96, width=128, mixed_sizes=True),
-}
-
-#: Synthetic pre-training sets (videos, frames per video), used when the target frames are real (sizes
-#: default and full, or option project); rendered at the target frames' most common size x the input scale.
-PRETRAIN_FRAMES = {"smoke": (2, 12), "default": (12, 40), "full": (20, 50)}

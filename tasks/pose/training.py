@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from tasks.pose.network import IMAGENET_MEAN, IMAGENET_STD, STRIDE, PoseNet, decode, loss, targets
+from tasks.pose.network import IMAGENET_MEAN, IMAGENET_STD, PoseNet, decode, loss, targets
 from tasks.pose.project import LabelledFrames
 
 

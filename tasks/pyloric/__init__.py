@@ -14,8 +14,7 @@ lanes, the reference's arithmetic),
 
 from pathlib import Path
 
-from benchmarks.task import Direction, Method, MethodKind, Metric, Option, Task
-
+from benchmarks.task import Checklist, Direction, Method, MethodKind, Metric, Option, Task, Topline
 from tasks.pyloric.sizes import BUDGETS, DESCRIPTIONS
 
 _M = "tasks.pyloric."
@@ -75,4 +74,28 @@ TASK = Task(
     # The held-out observations are shared, but calibration is a property of the whole set (the rank
     # of one truth among its samples is neither good nor bad alone), so they give no item either.
     pairs=(),
+    checklist=Checklist(
+        question="Which of the 31 parameters of a model of the crab pyloric circuit (24 membrane conductances, 7 "
+                 "synapses; Prinz et al. 2004) reproduce the rhythm recorded from one animal, and can neural "
+                 "posterior estimation find them with far fewer simulations than the 9-18 million the papers used?",
+        data="Simulations of the three-neuron model (AB/PD, LP, PY) from a 31-D box prior, each summarised by 18 "
+             "statistics (cycle period, burst durations, duty cycles, phases, delays, gaps, plateaus); about 1% of "
+             "prior draws give a valid rhythm. The observation x_o is the same 18 statistics of one extracellular "
+             "recording (prep 845_082_0044); default: the 2,000 shipped prior simulations (26 valid) and two "
+             "restricted rounds of 300, full: 100,000 and two rounds of 100,000.",
+        success="close_fraction (higher is better): the share of simulations from the method's posterior whose "
+                "statistics are close to x_o by Deistler et al. (2022)'s criterion (each statistic within a fixed "
+                "fraction of its prior standard deviation, no plateaus, at least 8 bursts per neuron). The valid "
+                "fraction, distance to x_o and calibration on held-out simulations are reported beside it.",
+        baselines="Prior draws (control) and rejection ABC, which keeps the parameters of the 10% of valid "
+                  "simulations closest to x_o, are what a learned posterior must beat; single-round NPE follows "
+                  "Goncalves et al. (2020) and npe_restricted Deistler et al. (2022).",
+        toplines=(
+            Topline("Deistler, Macke & Goncalves 2022 (PNAS; STG_energy repository), NPE trained on the valid "
+                    "simulations of rounds from a classifier-restricted prior, as npe_restricted: close fraction "
+                    "0.0352 (35,939 of 1,020,000 posterior-predictive simulations), valid fraction 0.85",
+                    "published", "stg_845_082_0044",
+                    "9 M simulations over three rounds (438,608 valid)"),
+        ),
+    ),
 )

@@ -73,7 +73,6 @@ _GLUT, _CHOL = (-70.0, 40.0), (-80.0, 100.0)
 _SYN_TYPES = (_GLUT, _CHOL, _GLUT, _CHOL, _GLUT, _GLUT, _GLUT)
 SYN_E = np.array([e for e, _ in _SYN_TYPES])
 SYN_KMINUS = np.array([k for _, k in _SYN_TYPES])
-SYN_IS_CHOL = np.array([k == 100.0 for _, k in _SYN_TYPES])
 
 # Default Q10 values; they matter only away from 283 K.
 Q10_GBAR_MEMBRANE = 1.5

@@ -18,13 +18,14 @@ import numpy as np
 
 from tasks.pyloric import circuit as M
 from tasks.pyloric.observation import X_O
-from tasks.pyloric.sizes import BUDGETS
+from tasks.pyloric.sizes import BUDGETS, Budget
 
 if TYPE_CHECKING:
     from benchmarks.context import RunContext
 
 SMOKE_BANK = Path(__file__).parent / "files" / "smoke_bank.npz"
 SHIPPED_BANK_SEED = 0  # SMOKE_BANK holds the first rows of this bank
+SHIPPED_ROWS = 2_000
 HELDOUT_FRACTION = 0.2
 
 
@@ -100,8 +101,8 @@ def _smoke_bank(path: Path = SMOKE_BANK, ctx: RunContext | None = None) -> dict[
             arrays = {k: z[k] for k in ("theta", "stats", "simulator_version", "stat_names")}
         current = (int(arrays["simulator_version"]) == M.SIMULATOR_VERSION
                    and tuple(arrays["stat_names"]) == M.STAT_NAMES
-                   and arrays["theta"].shape == (BUDGETS["smoke"].n_simulations, M.N_PARAMETERS)
-                   and arrays["stats"].shape == (BUDGETS["smoke"].n_simulations, M.N_STATS))
+                   and arrays["theta"].shape == (SHIPPED_ROWS, M.N_PARAMETERS)
+                   and arrays["stats"].shape == (SHIPPED_ROWS, M.N_STATS))
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         current = False
     if current:
@@ -111,25 +112,26 @@ def _smoke_bank(path: Path = SMOKE_BANK, ctx: RunContext | None = None) -> dict[
     from tasks.pyloric import bank
 
     warnings.warn(f"{path} is damaged or from another simulator version: simulating the smoke bank afresh")
-    fresh = bank.simulation_bank(BUDGETS["smoke"].n_simulations, 0, ctx=ctx)
+    fresh = bank.simulation_bank(SHIPPED_ROWS, SHIPPED_BANK_SEED, ctx=ctx)
     return {"theta": fresh.theta, "stats": fresh.stats}
 
 
-def _shipped_rows(size: str, bank_seed: int, ctx: RunContext | None = None) -> int:
-    """How many of the bank's first rows come from the shipped file: all of smoke's; with
-    ``SHIPPED_BANK_SEED`` on the CPU, the file's rows of every size (the same prior draws and noise
-    seeds the CPU bank simulates; a GPU bank draws its noise from torch, so it simulates its own)."""
-    if size == "smoke":
-        return BUDGETS["smoke"].n_simulations
+def _shipped_rows(budget: Budget, bank_seed: int, ctx: RunContext | None = None) -> int:
+    """How many of the bank's first rows come from the shipped file: all of a budget's that never
+    simulates its bank; with ``SHIPPED_BANK_SEED`` on the CPU, the file's rows of every budget (the same
+    prior draws and noise seeds the CPU bank simulates; a GPU bank draws its noise from torch, so it
+    simulates its own)."""
+    if not budget.simulate_bank:
+        return SHIPPED_ROWS
     on_gpu = ctx is not None and ctx.device_name.startswith("cuda")
-    return BUDGETS["smoke"].n_simulations if bank_seed == SHIPPED_BANK_SEED and not on_gpu else 0
+    return SHIPPED_ROWS if bank_seed == SHIPPED_BANK_SEED and not on_gpu else 0
 
 
-def load_bank(size: str, n: int, bank_seed: int, ctx: RunContext | None = None) -> tuple[np.ndarray, np.ndarray]:
+def load_bank(budget: Budget, n: int, bank_seed: int, ctx: RunContext | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(theta (n, 31), stats (n, 18)) of the first ``n`` prior simulations of bank ``bank_seed``;
     NaN marks undefined statistics. ``ctx`` (optional): progress, threads and device while
     simulating. The shipped rows (``_shipped_rows``) are read, the rest simulated or reused."""
-    shipped = min(n, _shipped_rows(size, bank_seed, ctx))
+    shipped = min(n, _shipped_rows(budget, bank_seed, ctx))
     parts = []
     if shipped:
         arrays = _smoke_bank(ctx=ctx)
@@ -149,8 +151,9 @@ def prepare(size: str, options: Mapping[str, Any]) -> list:
     run as a job array (prepared on the CPU, hence the CPU's shipped rows).
 
     ``options``: the task's resolved options (``bank_seed``)."""
-    n = BUDGETS[size].n_simulations
-    shipped = min(n, _shipped_rows(size, options["bank_seed"]))
+    budget = BUDGETS[size]
+    n = budget.n_simulations
+    shipped = min(n, _shipped_rows(budget, options["bank_seed"]))
     if shipped == n:
         return []
     from tasks.pyloric.bank import bank_steps
@@ -168,7 +171,7 @@ def load(size: str, seed: int, ctx: RunContext) -> PyloricData:
     budget = ctx.budget
     observation = ctx.options["observation"]
     x_o = read_user_observation(observation) if observation is not None else check_observation(X_O)
-    theta, stats = load_bank(size, budget.n_simulations, ctx.options["bank_seed"], ctx)
+    theta, stats = load_bank(budget, budget.n_simulations, ctx.options["bank_seed"], ctx)
     is_valid = ~np.isnan(stats).any(axis=1)
     valid = np.flatnonzero(is_valid)
     if len(valid) < 5:

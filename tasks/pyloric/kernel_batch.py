@@ -34,7 +34,6 @@ _V_BOUND = K._V_BOUND
 _NT = K._NT
 _P, _A, _B = (np.ascontiguousarray(K._TERMS[:, k]) for k in range(3))
 #: channel reversal potentials (the two calcium channels use E_Ca, set per step)
-_E_CHANNEL = np.array([_E_NA, 0.0, 0.0, _E_K, _E_K, _E_K, _E_H, _E_LEAK])
 
 #: Simulations per group (8 ran faster than 16 here: 500 against 555 ns per simulation and step).
 LANES = 8

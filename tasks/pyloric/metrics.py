@@ -103,5 +103,5 @@ def evaluate(data: PyloricData, output: dict) -> Evaluation:
     details = {"n_predictive": int(len(valid)), "n_valid_predictive": int(valid.sum()), "n_close": int(close.sum()),
                "coverage": coverage, "levels": LEVELS.tolist(), "n_heldout": int(len(data.theta_heldout)),
                "n_train_valid": int(output.get("n_train_valid", len(data.theta_train))), "n_simulations": data.n_simulations,
-               "rounds": rounds, "seconds": output.get("seconds", {})}
+               "rounds": rounds}
     return Evaluation(metrics=metrics, notes=notes, details=details)

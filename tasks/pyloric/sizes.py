@@ -41,10 +41,12 @@ class Budget:
     max_epochs: int  # NPE training epochs at most (sbi stops earlier on a validation plateau)
     rounds: tuple[int, ...] = ()  # npe_restricted: simulations of each round after the bank
     classifier_epochs: int = 100  # npe_restricted: classifier epochs at most per round
+    # False: the bank is the shipped rows whatever the bank seed and device (a pipeline check never simulates it)
+    simulate_bank: bool = True
 
 
 BUDGETS = {
-    "smoke": Budget(2_000, 12, 1_000, 100, 30, rounds=(100,), classifier_epochs=30),
+    "smoke": Budget(2_000, 12, 1_000, 100, 30, rounds=(100,), classifier_epochs=30, simulate_bank=False),
     "default": Budget(2_000, 200, 1_000, 200, 500, rounds=(300, 300), classifier_epochs=100),
     "full": Budget(100_000, 1_000, 10_000, 500, 1_000, rounds=(100_000, 100_000), classifier_epochs=300),
 }
@@ -54,8 +56,8 @@ DESCRIPTIONS = {
              "100, 12 predictive simulations: a pipeline check, the posterior is barely narrower than the prior",
     "default": "the 2,000 shipped prior simulations (26 valid) and two restricted rounds of 300, 200 predictive "
                "simulations per method: a weak posterior (the classifier cannot restrict from 26 valid "
-               "simulations), ~5 minutes of 2 cores",
-    "full": "100,000 prior simulations (~1,000 valid) and two restricted rounds of 100,000 (~32 core-hours "
-            "at ~0.38 core-s each: a cluster, whose prepare steps build the bank as a job array), 1,000 "
+               "simulations)",
+    "full": "100,000 prior simulations (~1,000 valid) and two restricted rounds of 100,000 (for a cluster, "
+            "whose prepare steps build the bank as a job array), 1,000 "
             "predictive simulations; the papers used 9-18 M simulations (175k-440k valid)",
 }

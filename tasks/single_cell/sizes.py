@@ -24,7 +24,7 @@ BUDGETS = {
 }
 
 DESCRIPTIONS = {
-    "smoke": "2,000 synthetic Splat-like cells (16 types), seconds",
+    "smoke": "2,000 synthetic Splat-like cells (16 types)",
     "default": "scanpy's pbmc68k_reduced: 700 real PBMCs, 10 labelled types, no download "
                "(source=synthetic: 20,000 cells)",
     "full": "100,000 synthetic cells (set n_cells up to 1,000,000); the paper's large-data recipe above 50,000",

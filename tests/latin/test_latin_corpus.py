@@ -6,16 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tasks.latin.corpus import (
-    Fragment,
-    clean_text,
-    load_corpus,
-    make_fragments,
-    merge_short,
-    normalise,
-    read_work,
-    split_sentences,
-)
+from tasks.latin.corpus import (Fragment, clean_text, load_corpus, make_fragments, merge_short, normalise, read_work,
+                                split_sentences)
 
 PAGE = """Caesar: Gallic War I
 \t\t \n

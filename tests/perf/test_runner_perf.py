@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from benchmarks.cells import plan
-from benchmarks.execution import RunSetup
-from benchmarks.leaderboard import build
-from benchmarks.registry import Registry
-from benchmarks.scheduler import run_plan
-from benchmarks.store import ResultStore, read_records
+from benchmarks.contract.registry import Registry
+from benchmarks.records.store import ResultStore, read_records
+from benchmarks.results.leaderboard import build
+from benchmarks.running.cells import plan
+from benchmarks.running.execution import RunSetup
+from benchmarks.running.scheduler import run_plan
 from benchmarks.task import Direction, Method, MethodKind, Metric, Task
 
 
@@ -99,7 +99,7 @@ def _read_records_presence_only(root):
     """The reader before records were checked by type (issue 12): JSON parsed, six fields present."""
     import json
 
-    from benchmarks.store import iter_record_files
+    from benchmarks.records.store import iter_record_files
 
     records = []
     for path in iter_record_files(root):

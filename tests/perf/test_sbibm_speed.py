@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from tasks.pyloric.metrics import coverage_error
 from tasks._sbi.c2st import c2st
 from tasks._sbi.problems import PROBLEMS
+from tasks.pyloric.metrics import coverage_error
 
 
 @pytest.fixture(scope="module")

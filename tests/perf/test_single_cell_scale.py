@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from benchmarks import measure
+from benchmarks.running import measure
 
 N_CELLS = int(os.environ.get("BENCHMARKS_SC_CELLS", 4_000))
 SMALL = "BENCHMARKS_SC_CELLS" not in os.environ
@@ -23,8 +23,7 @@ N_JOBS = int(os.environ.get("BENCHMARKS_SC_JOBS", 2))
 
 
 def test_stages_time_and_peak_memory(benchmark):
-    from tasks.single_cell import metrics, methods
-    from tasks.single_cell import preprocess
+    from tasks.single_cell import methods, metrics, preprocess
     from tasks.single_cell.data import N_PCS, from_labels
     from tasks.single_cell.splat import simulate
 

@@ -12,7 +12,7 @@ import os
 import pytest
 
 from benchmarks.check import SMOKE_LIMIT_S, check_method
-from benchmarks.registry import discover
+from benchmarks.contract.registry import discover
 
 REGISTRY = discover()
 METHODS = [(task, method.name) for task in REGISTRY.names() for method in REGISTRY.tasks[task].methods]

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from benchmarks.context import make_context
-from benchmarks.fingerprint import fingerprint
+from benchmarks.data.fingerprint import fingerprint
 from benchmarks.task import Direction, OptionError
 from tasks.pose import TASK
 from tasks.pose.data import load
@@ -192,11 +192,15 @@ def test_synthetic_pretraining_is_built_by_the_model_once_and_cached(data_env, e
 
 
 def test_pretraining_frames_match_the_target_frames_in_network_pixels():
+    from dataclasses import replace
+
     from tasks.pose.pretraining import pretraining_config
+    from tasks.pose.sizes import BUDGETS
 
     frames = generate(GeneratorConfig(n_videos=1, frames_per_video=3, height=120, width=200), 0)
-    config = pretraining_config("default", frames, 0.5)
+    config = pretraining_config(frames, replace(BUDGETS["default"], input_scale=0.5))
     assert (config.height, config.width) == (60, 100)
+    assert (config.n_videos, config.frames_per_video) == BUDGETS["default"].pretrain_frames
 
 
 def test_choice_of_initial_weights(empty_torch_cache, tmp_path):
@@ -263,7 +267,7 @@ def test_video_split_holds_out_whole_videos(data_env):
 
 @pytest.mark.parametrize("setting", ["pose.train_fraction=0", "pose.split=vidoes", "pose.iterations=-5"])
 def test_the_command_line_stops_a_bad_setting_before_any_cell(setting, tmp_path, capsys):
-    from benchmarks.cli import main
+    from benchmarks.cli.app import main
 
     assert main(["run", "--task", "pose", "--size", "smoke", "--set", setting, "--results", str(tmp_path)]) == 2
     error = capsys.readouterr().err.strip().splitlines()[-1]
@@ -272,7 +276,7 @@ def test_the_command_line_stops_a_bad_setting_before_any_cell(setting, tmp_path,
 
 
 def test_none_reaches_the_task_as_a_value_from_the_command_line(data_env, tmp_path):
-    from benchmarks.cli import main
+    from benchmarks.cli.app import main
 
     args = ["run", "--task", "pose", "--method", "mean_position", "--size", "smoke", "--set", "pose.pretrain=none",
             "--results", str(tmp_path / "results")]

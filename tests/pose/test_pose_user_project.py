@@ -27,7 +27,7 @@ def user_project(tmp_path):
 def test_model_beats_ridge_on_a_user_project(data_env, user_project, tmp_path, monkeypatch):
     import torch
 
-    from benchmarks.cli import main
+    from benchmarks.cli.app import main
 
     monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path / "hub"))  # no ImageNet weights: synthetic pre-training
     results = tmp_path / "results"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from pyloric_reference import chaotic_rows, reference_table
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-
 # The data mirror (CI sets BENCHMARKS_MIRROR), else ../shared/data beside the checkout.
 REFERENCE = Path(
     os.environ.get("BENCHMARKS_MIRROR") or Path(__file__).resolve().parents[3] / "shared" / "data"

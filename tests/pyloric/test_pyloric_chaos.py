@@ -8,10 +8,9 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from pyloric_reference import CHAOS_TOLERANCE, chaotic_rows
 
 from tasks.pyloric.simulator import simulate
-
-from pyloric_reference import CHAOS_TOLERANCE, chaotic_rows
 
 
 def test_chaotic_rows_are_reported_not_skipped(reference_rows, record_property) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from pyloric_reference import REFERENCE, STATS_SEED_5340, THETA_TEST, reference_table
 
 from tasks.pyloric import kernel as K
 from tasks.pyloric import kernel_libm
 from tasks.pyloric.noise import fill_noise
 from tasks.pyloric.simulator import noise_seeds, simulate, simulate_voltage
-
-from pyloric_reference import REFERENCE, STATS_SEED_5340, THETA_TEST, reference_table
 
 
 def test_noise_free_statistics_match_reference_exact_arithmetic(reference_rows) -> None:

@@ -139,15 +139,15 @@ def test_bank_zero_simulates_only_beyond_the_shipped_rows(monkeypatch) -> None:
         return bank.Bank(**{k: v[: n - start] for k, v in shipped.items()})
 
     monkeypatch.setattr(bank, "simulation_bank", fake_bank)
-    theta, stats = D.load_bank("default", 1500, 0)
+    theta, stats = D.load_bank(BUDGETS["default"], 1500, 0)
     assert calls == [] and np.array_equal(theta, shipped["theta"][:1500])
-    theta, stats = D.load_bank("full", 2600, 0)
+    theta, stats = D.load_bank(BUDGETS["full"], 2600, 0)
     assert calls == [(2600, 0, 2000)] and theta.shape == (2600, 31) and stats.shape == (2600, 18)
     np.testing.assert_array_equal(theta[:2000], shipped["theta"])
     np.testing.assert_array_equal(theta[2000:], shipped["theta"][:600])  # the fake bank's rows
     # a GPU bank draws its own noise, so it simulates every row
     gpu = make_context(TASK, "default", 0, {}, device="cuda")
-    D.load_bank("default", 2600, 0, gpu)
+    D.load_bank(BUDGETS["default"], 2600, 0, gpu)
     assert calls[-1] == (2600, 0, 0)
 
 

@@ -48,8 +48,8 @@ def test_methods_at_smoke_size() -> None:
 def test_restricted_rounds_at_smoke_size() -> None:
     """npe_restricted spends its budget's rounds after the bank, records each round's valid
     share, and evaluate shows the last round's share beside the predictive metrics."""
-    from tasks.pyloric.metrics import evaluate
     from tasks.pyloric.methods.restricted import npe_restricted
+    from tasks.pyloric.metrics import evaluate
 
     ctx = make_context(TASK, "smoke", 0, method="npe_restricted")
     # two short rounds: every later round goes through the same code, and the contract test runs the smoke budget

@@ -5,12 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from pyloric_reference import reference_table
 
 from tasks.pyloric.prior import sample_prior
 from tasks.pyloric.simulator import simulate, simulate_voltage
 from tasks.pyloric.torch_simulator import simulate_torch, statistics_of_batch
-
-from pyloric_reference import reference_table
 
 
 def test_noise_free_traces_agree_with_numba() -> None:

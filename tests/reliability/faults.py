@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.execution import RunSetup
-from benchmarks.store import ResultStore
+from benchmarks.records.store import ResultStore
+from benchmarks.running.execution import RunSetup
 
 PROVENANCE = {"packages": {}, "git": {"commit": None, "dirty": None}, "python": "3", "cpu": "x", "cpu_cores": 2,
               "gpu": None}

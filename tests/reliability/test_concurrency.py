@@ -11,13 +11,14 @@ import sys
 import threading
 import time
 
-from benchmarks import claims
-from benchmarks.cells import plan
-from benchmarks.registry import discover
-from benchmarks.scheduler import run_plan
-from benchmarks.store import ResultStore
 from faults import cli, records, setup_for
 from record_factory import make_record
+
+from benchmarks.contract.registry import discover
+from benchmarks.records.store import ResultStore
+from benchmarks.running import claims
+from benchmarks.running.cells import plan
+from benchmarks.running.scheduler import run_plan
 
 METHODS = ["zero", "mean", "median"]
 
@@ -148,7 +149,7 @@ def test_force_keeps_an_ok_record_another_run_wrote_meanwhile(toy_tasks, results
     [cell] = [c for c in cells if c.method == "zero"]
     run_plan([cell], registry, setup_for(results, "old"))
     setup = setup_for(results, "forced")
-    from benchmarks.scheduler import Gate, RunSummary
+    from benchmarks.running.scheduler import Gate, RunSummary
 
     gate = Gate(registry, setup, RunSummary(), lambda *_: None, force=True, retry_failed=False)
     gate.note([cell])

@@ -8,13 +8,13 @@ import subprocess
 import uuid
 
 import pytest
-
-from benchmarks import store as store_module
-from benchmarks.cells import plan
-from benchmarks.cli import main
-from benchmarks.registry import discover
-from benchmarks.scheduler import run_plan
 from faults import setup_for
+
+from benchmarks.cli.app import main
+from benchmarks.contract.registry import discover
+from benchmarks.records import store as store_module
+from benchmarks.running.cells import plan
+from benchmarks.running.scheduler import run_plan
 
 
 @pytest.fixture

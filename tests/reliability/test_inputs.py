@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 
-from benchmarks import inputs
-from benchmarks.cells import plan
-from benchmarks.inputs import InputHashes, with_input_hashes
-from benchmarks.registry import discover
-from benchmarks.scheduler import run_plan
 from faults import setup_for
+
+from benchmarks.contract.registry import discover
+from benchmarks.running import inputs
+from benchmarks.running.cells import plan
+from benchmarks.running.inputs import InputHashes, with_input_hashes
+from benchmarks.running.scheduler import run_plan
 
 
 def _run(results, data_file, run_id):

@@ -10,15 +10,15 @@ import subprocess
 import sys
 
 import pytest
-
-from benchmarks.cells import plan
-from benchmarks.registry import discover
-from benchmarks.scheduler import CRASH_STAGE, run_plan
 from faults import alive, children, cli, needs_proc, records, setup_for, wait_for
+
+from benchmarks.contract.registry import discover
+from benchmarks.running.cells import plan
+from benchmarks.running.scheduler import CRASH_STAGE, run_plan
 
 CHILD = """
 import sys, time
-from benchmarks import lifeline
+from benchmarks.running import lifeline
 if sys.argv[1] == "watchdog":
     sys.platform = "other"  # as on a system without prctl
 print(lifeline.die_with_parent(int(sys.argv[2]), poll_s=0.1), flush=True)

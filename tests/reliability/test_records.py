@@ -6,11 +6,11 @@ import json
 import os
 
 import pytest
-
-from benchmarks.cli import main
-from benchmarks.schema import BadRecord, check_record
-from benchmarks.store import ResultStore, figure_path, read_records
 from record_factory import make_record
+
+from benchmarks.cli.app import main
+from benchmarks.records.schema import BadRecord, check_record
+from benchmarks.records.store import ResultStore, figure_path, read_records
 
 DEEP = "[" * 100_000 + "]" * 100_000
 

@@ -6,14 +6,14 @@ import os
 import stat
 
 import pytest
-
-from benchmarks import claims
-from benchmarks.cells import plan
-from benchmarks.cli import main
-from benchmarks.data import DataFile, Dataset, fetch, sha256_of
-from benchmarks.registry import discover
-from benchmarks.scheduler import run_plan
 from faults import setup_for
+
+from benchmarks.cli.app import main
+from benchmarks.contract.registry import discover
+from benchmarks.data import DataFile, Dataset, fetch, sha256_of
+from benchmarks.running import claims
+from benchmarks.running.cells import plan
+from benchmarks.running.scheduler import run_plan
 
 
 @pytest.fixture(params=[0o022, 0o002])

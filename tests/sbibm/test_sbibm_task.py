@@ -7,8 +7,8 @@ import dataclasses
 import numpy as np
 import pytest
 import torch
-
 from sbibm_env import use_mirror
+
 from benchmarks.context import make_context
 from benchmarks.task import OptionError
 from tasks._sbi.data import load

@@ -5,11 +5,11 @@
 - ``npe``: single-round NPE, and sequential NPE (SNPE-C / APT, per observation);
 - ``fmpe``: flow-matching posterior estimation; ``npse``: score-based posterior estimation;
 - ``nle``: neural likelihood estimation; ``nre``: neural ratio estimation (both sampled by MCMC, ``mcmc``);
-- ``common``: what the sbi methods share (threads, training, timing, the numpy-seeded MCMC).
+- ``common``: what the sbi methods share (threads, training, the numpy-seeded MCMC).
 
-Each method is ``fn(data, ctx)`` and returns ``{"samples": (k, num_samples, dim_theta) float64,
-"seconds": {"train": ..., "sample": ...}, ...}``: ``ctx.budget.num_samples`` posterior samples for
-each of the k observations of the data, and where the time went. The task names each method by
+Each method is ``fn(data, ctx)`` and returns ``{"samples": (k, num_samples, dim_theta) float64, ...}``:
+``ctx.budget.num_samples`` posterior samples for each of the k observations of the data. Methods time
+their phases with ``ctx.phase("train")`` / ``ctx.phase("sample")``; the runner records them. The task names each method by
 ``"tasks._sbi.methods.<module>:<function>"``; this package re-exports nothing but ``NPE_THREADS``
 (a function named like its module would shadow the module as an attribute of the package).
 """

@@ -1,4 +1,4 @@
-"""What the sbi methods share: threads, the training call, tensors, timing and a numpy-seeded block.
+"""What the sbi methods share: threads, the training call, tensors and a numpy-seeded block.
 
 Light at import (no torch, no sbi): the registry imports the task for every listing.
 """
@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import io
-import time
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -73,21 +71,6 @@ def train(inference: Any, ctx: RunContext, **kwargs: Any) -> Any:
 def epochs_trained(inference: Any) -> list[int]:
     """The epochs of each training round so far (sbi's summary), [] before any."""
     return [int(e) for e in inference.summary.get("epochs_trained", [])]
-
-
-@dataclass
-class Clock:
-    """Wall seconds per phase: ``with clock("train"): ...``; ``clock.seconds`` sums repeated phases."""
-
-    seconds: dict[str, float] = field(default_factory=lambda: {"train": 0.0, "sample": 0.0})
-
-    @contextlib.contextmanager
-    def __call__(self, phase: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[phase] = self.seconds.get(phase, 0.0) + time.perf_counter() - started
 
 
 @contextlib.contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tasks._sbi.data import SBIData
-from tasks._sbi.methods.common import THREADS, Clock, epochs_trained, new_inference, sample_each, tensor, train
+from tasks._sbi.methods.common import THREADS, epochs_trained, new_inference, sample_each, tensor, train
 
 if TYPE_CHECKING:
     from benchmarks.context import RunContext
@@ -20,12 +20,11 @@ def fmpe(data: SBIData, ctx: RunContext) -> dict:
     solver, sbi's tolerances) and draws outside the prior are rejected."""
     from sbi.inference import FMPE
 
-    clock = Clock()
     with ctx.torch_seeded(FMPE_STREAM, threads=THREADS):
-        with clock("train"):
+        with ctx.phase("train"):
             inference = new_inference(FMPE, ctx, data.problem.torch_prior(ctx.device), vf_estimator="mlp")
             inference.append_simulations(tensor(data.theta), tensor(data.x))
             posterior = inference.build_posterior(train(inference, ctx), sample_with="ode")
-        with clock("sample"):
+        with ctx.phase("sample"):
             samples = sample_each(posterior, data, ctx, "FMPE")
-    return {"samples": samples, "seconds": clock.seconds, "epochs": (epochs_trained(inference) or [-1])[-1]}
+    return {"samples": samples, "epochs": (epochs_trained(inference) or [-1])[-1]}

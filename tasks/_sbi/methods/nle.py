@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tasks._sbi.data import SBIData
-from tasks._sbi.methods.common import THREADS, Clock, epochs_trained, new_inference, tensor, train
+from tasks._sbi.methods.common import THREADS, epochs_trained, new_inference, tensor, train
 from tasks._sbi.methods.mcmc import mcmc_settings, sample_mcmc
 
 if TYPE_CHECKING:
@@ -22,14 +22,13 @@ def nle(data: SBIData, ctx: RunContext) -> dict:
     from sbi.inference import NLE
     from sbi.neural_nets import likelihood_nn
 
-    clock = Clock()
     with ctx.torch_seeded(NLE_STREAM, threads=THREADS):
-        with clock("train"):
+        with ctx.phase("train"):
             inference = new_inference(NLE, ctx, data.problem.torch_prior(ctx.device),
                                       density_estimator=likelihood_nn("maf", hidden_features=50, num_transforms=5))
             inference.append_simulations(tensor(data.theta), tensor(data.x))
             estimator = train(inference, ctx)
-        with clock("sample"):
+        with ctx.phase("sample"):
             samples = sample_mcmc(inference, estimator, data, ctx, NLE_STREAM)
-    return {"samples": samples, "seconds": clock.seconds, "epochs": (epochs_trained(inference) or [-1])[-1],
+    return {"samples": samples, "epochs": (epochs_trained(inference) or [-1])[-1],
             "mcmc": mcmc_settings(ctx)}

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tasks._sbi.data import SBIData
-from tasks._sbi.methods.common import (THREADS, Clock, epochs_trained, new_inference, quiet_nflows, sample_each,
+from tasks._sbi.methods.common import (THREADS, epochs_trained, new_inference, quiet_nflows, sample_each,
                                        tensor, to_numpy, train)
 
 if TYPE_CHECKING:
@@ -32,16 +32,15 @@ def npe(data: SBIData, ctx: RunContext) -> dict:
     ``ctx.budget.max_epochs`` epochs."""
     from sbi.inference import NPE
 
-    clock = Clock()
     with ctx.torch_seeded(threads=THREADS):
-        with clock("train"):
+        with ctx.phase("train"):
             inference = new_inference(NPE, ctx, data.problem.torch_prior(ctx.device), density_estimator=_nsf())
             inference.append_simulations(tensor(data.theta), tensor(data.x))
             posterior = inference.build_posterior(train(inference, ctx))
-        with clock("sample"):
+        with ctx.phase("sample"):
             samples = sample_each(posterior, data, ctx, "NPE")
     epochs = epochs_trained(inference)
-    return {"samples": samples, "seconds": clock.seconds, "epochs": epochs[-1] if epochs else -1}
+    return {"samples": samples, "epochs": epochs[-1] if epochs else -1}
 
 
 def snpe(data: SBIData, ctx: RunContext) -> dict:
@@ -59,20 +58,18 @@ def snpe(data: SBIData, ctx: RunContext) -> dict:
     if per_round < MIN_SIMULATIONS_PER_ROUND:
         raise ValueError(f"snpe: {len(data.theta)} simulations over {rounds} rounds leave {per_round} a round; "
                          f"it needs at least {MIN_SIMULATIONS_PER_ROUND} (raise num_simulations)")
-    clock = Clock({"train": 0.0, "sample": 0.0, "simulate": 0.0})
     samples, epochs = [], []
     for k, x_o in enumerate(ctx.track(data.observations, f"SNPE: {rounds} rounds per observation")):
         with ctx.torch_seeded(SNPE_STREAM, k, threads=THREADS), quiet_nflows():
-            posterior, inference = _snpe_rounds(data, ctx, x_o, per_round, ctx.rng(SNPE_STREAM, k), clock)
-            with clock("sample"):
+            posterior, inference = _snpe_rounds(data, ctx, x_o, per_round, ctx.rng(SNPE_STREAM, k))
+            with ctx.phase("sample"):
                 samples.append(to_numpy(posterior.sample((ctx.budget.num_samples,), show_progress_bars=False)))
         epochs.append(epochs_trained(inference))
-    return {"samples": np.stack(samples), "seconds": clock.seconds, "epochs_per_round": epochs,
+    return {"samples": np.stack(samples), "epochs_per_round": epochs,
             "simulations_per_observation": per_round * rounds}
 
 
-def _snpe_rounds(data: SBIData, ctx: RunContext, x_o: np.ndarray, per_round: int, rng: np.random.Generator,
-                 clock: Clock) -> tuple:
+def _snpe_rounds(data: SBIData, ctx: RunContext, x_o: np.ndarray, per_round: int, rng: np.random.Generator) -> tuple:
     """The rounds of one observation; returns the last posterior (default x set to x_o) and the trainer."""
     from sbi.inference import NPE_C
 
@@ -80,13 +77,13 @@ def _snpe_rounds(data: SBIData, ctx: RunContext, x_o: np.ndarray, per_round: int
     inference = new_inference(NPE_C, ctx, prior, density_estimator=_nsf())
     proposal = prior
     for round_ in range(ctx.budget.snpe_rounds):
-        with clock("simulate"):
+        with ctx.phase("simulate"):
             if round_ == 0:  # from the prior: the cell's own prior simulations
                 theta, x = data.theta[:per_round], data.x[:per_round]
             else:
                 theta = to_numpy(proposal.sample((per_round,), show_progress_bars=False))
                 x = data.problem.simulate(theta, rng)
-        with clock("train"):
+        with ctx.phase("train"):
             inference.append_simulations(tensor(theta), tensor(x), proposal=proposal)
             estimator = train(inference, ctx, num_atoms=SNPE_ATOMS, retrain_from_scratch=False,
                               discard_prior_samples=False, use_combined_loss=False)

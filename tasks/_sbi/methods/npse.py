@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tasks._sbi.data import SBIData
-from tasks._sbi.methods.common import THREADS, Clock, epochs_trained, new_inference, sample_each, tensor, train
+from tasks._sbi.methods.common import THREADS, epochs_trained, new_inference, sample_each, tensor, train
 
 if TYPE_CHECKING:
     from benchmarks.context import RunContext
@@ -24,13 +24,12 @@ def npse(data: SBIData, ctx: RunContext) -> dict:
     cell's time: 500 network passes per draw, whatever the simulation budget."""
     from sbi.inference import NPSE
 
-    clock = Clock()
     with ctx.torch_seeded(NPSE_STREAM, threads=THREADS):
-        with clock("train"):
+        with ctx.phase("train"):
             inference = new_inference(NPSE, ctx, data.problem.torch_prior(ctx.device), vf_estimator="mlp",
                                       sde_type=SDE_TYPE)
             inference.append_simulations(tensor(data.theta), tensor(data.x))
             posterior = inference.build_posterior(train(inference, ctx), sample_with="sde")
-        with clock("sample"):
+        with ctx.phase("sample"):
             samples = sample_each(posterior, data, ctx, "NPSE", steps=SDE_STEPS)
-    return {"samples": samples, "seconds": clock.seconds, "epochs": (epochs_trained(inference) or [-1])[-1]}
+    return {"samples": samples, "epochs": (epochs_trained(inference) or [-1])[-1]}

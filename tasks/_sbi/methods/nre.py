@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tasks._sbi.data import SBIData
-from tasks._sbi.methods.common import THREADS, Clock, epochs_trained, new_inference, tensor, train
+from tasks._sbi.methods.common import THREADS, epochs_trained, new_inference, tensor, train
 from tasks._sbi.methods.mcmc import mcmc_settings, sample_mcmc
 
 if TYPE_CHECKING:
@@ -23,14 +23,13 @@ def nre(data: SBIData, ctx: RunContext) -> dict:
     from sbi.inference import NRE_B
     from sbi.neural_nets import classifier_nn
 
-    clock = Clock()
     with ctx.torch_seeded(NRE_STREAM, threads=THREADS):
-        with clock("train"):
+        with ctx.phase("train"):
             inference = new_inference(NRE_B, ctx, data.problem.torch_prior(ctx.device),
                                       classifier=classifier_nn("resnet", hidden_features=50))
             inference.append_simulations(tensor(data.theta), tensor(data.x))
             estimator = train(inference, ctx, num_atoms=NRE_ATOMS)
-        with clock("sample"):
+        with ctx.phase("sample"):
             samples = sample_mcmc(inference, estimator, data, ctx, NRE_STREAM)
-    return {"samples": samples, "seconds": clock.seconds, "epochs": (epochs_trained(inference) or [-1])[-1],
+    return {"samples": samples, "epochs": (epochs_trained(inference) or [-1])[-1],
             "mcmc": mcmc_settings(ctx)}

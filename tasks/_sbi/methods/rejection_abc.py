@@ -4,7 +4,6 @@ prior's and drops draws outside its support)."""
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -90,7 +89,6 @@ def _kde_resample(accepted: np.ndarray, n: int, problem: Problem, rng: np.random
 def rejection_abc(data: SBIData, ctx: RunContext) -> dict:
     """Baseline: per observation, the simulations closest to it (Euclidean distance on x z-scored
     by the simulations' standard deviation), smoothed with a Gaussian KDE to num_samples draws."""
-    started = time.perf_counter()
     rng = ctx.rng(ABC_STREAM)
     top = min(ABC_TOP_SAMPLES, max(10, len(data.x) // 10))
     scale = data.x.std(axis=0)
@@ -101,5 +99,5 @@ def rejection_abc(data: SBIData, ctx: RunContext) -> dict:
         distance = np.linalg.norm(z - x_o / scale, axis=1)
         closest = np.argsort(distance, kind="stable")[:top]
         samples.append(_kde_resample(data.theta[closest], ctx.budget.num_samples, data.problem, rng))
-    return {"samples": np.stack(samples), "seconds": {"train": 0.0, "sample": time.perf_counter() - started},
+    return {"samples": np.stack(samples),
             "accepted_per_observation": top}

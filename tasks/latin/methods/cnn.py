@@ -16,7 +16,6 @@ Width, lengths, epochs, batch size and learning rate come from the size's budget
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -122,8 +121,8 @@ def train_cnn(data: LatinData, rhythm: str | None, ctx: RunContext) -> tuple[np.
 
     ``rhythm``: None, ``"sq"`` or ``"fake"`` (the extra channel). The budget is ``ctx.budget``;
     weights are initialised from the cell's seed, batches and windows drawn from its ``"batches"``
-    stream. Returns test predictions (n_test,) and a record of the training (epochs, seconds per
-    epoch, validation macro-F1 per epoch, per network).
+    stream. Returns test predictions (n_test,) and a record of the training (epochs and validation
+    macro-F1 per epoch, per network). The phases ``train``, ``validate`` and ``predict`` are timed by ``ctx.phase``.
     """
     budget: Budget = ctx.budget
     channels = build_channels(data, rhythm, budget, ctx.seed)
@@ -138,7 +137,6 @@ def train_cnn(data: LatinData, rhythm: str | None, ctx: RunContext) -> tuple[np.
         "extra_epochs": budget.extra_epochs,
         "best_epoch": [h["best_epoch"] for h in histories],
         "val_macro_f1": [h["val_macro_f1"] for h in histories],
-        "seconds_per_epoch": float(np.mean([s for h in histories for s in h["seconds"]])),
         "channels": len(channels) + 1,
     }
 
@@ -151,9 +149,8 @@ def _inputs(channels: Sequence[Channel], bf: np.ndarray, rows: np.ndarray, rng: 
 
 def train_epoch(model: MultiChannelCNN, optimiser: torch.optim.Optimizer, channels: Sequence[Channel], bf: np.ndarray,
                 labels: np.ndarray, rows: np.ndarray, batch_size: int, rng: np.random.Generator,
-                device: torch.device) -> float:
-    """One pass over ``rows`` in an order and with windows drawn from ``rng``; returns its seconds."""
-    started = time.perf_counter()
+                device: torch.device) -> None:
+    """One pass over ``rows`` in an order and with windows drawn from ``rng``."""
     model.train()
     loss_fn = nn.CrossEntropyLoss()
     order = rows[rng.permutation(len(rows))]
@@ -163,7 +160,6 @@ def train_epoch(model: MultiChannelCNN, optimiser: torch.optim.Optimizer, channe
         optimiser.zero_grad()
         loss_fn(model(seqs, dense), torch.from_numpy(labels[chunk]).to(device)).backward()
         optimiser.step()
-    return time.perf_counter() - started
 
 
 def predict_proba(model: MultiChannelCNN, channels: Sequence[Channel], bf: np.ndarray, rows: np.ndarray,
@@ -189,12 +185,14 @@ def _fit(data: LatinData, channels: list[Channel], bf: np.ndarray, budget: Budge
     split, y, device = data.split, data.labels, ctx.device
     model = MultiChannelCNN([c.vocabulary for c in channels], bf.shape[1], budget.filters, len(data.authors)).to(device)
     optimiser = torch.optim.Adam(model.parameters(), lr=budget.learning_rate)
-    best_score, best_state, best_epoch, history, seconds = -1.0, None, 0, [], []
+    best_score, best_state, best_epoch, history = -1.0, None, 0, []
     label = f"CNN epochs ({data.split_mode} split)" + (f", network {member + 1}/{budget.ensemble}" if budget.ensemble > 1 else "")
     for k in ctx.track(range(budget.max_epochs), label):
-        seconds.append(train_epoch(model, optimiser, channels, bf, y, split.train, budget.batch_size, rng, device))
-        score = float(f1_score(y[split.val], predict_proba(model, channels, bf, split.val, device).argmax(axis=1),
-                               average="macro"))
+        with ctx.phase("train"):
+            train_epoch(model, optimiser, channels, bf, y, split.train, budget.batch_size, rng, device)
+        with ctx.phase("validate"):
+            score = float(f1_score(y[split.val], predict_proba(model, channels, bf, split.val, device).argmax(axis=1),
+                                   average="macro"))
         history.append(score)
         if score > best_score:
             best_score, best_epoch = score, k
@@ -204,10 +202,11 @@ def _fit(data: LatinData, channels: list[Channel], bf: np.ndarray, budget: Budge
     model.load_state_dict(best_state)
     both = np.concatenate([split.train, split.val])
     for _ in range(budget.extra_epochs):  # the paper's: the best network sees the validation fragments too
-        seconds.append(train_epoch(model, optimiser, channels, bf, y, both, budget.batch_size, rng, device))
-    return predict_proba(model, channels, bf, split.test, device), {
-        "epochs": len(history), "best_epoch": best_epoch + 1, "val_macro_f1": history, "seconds": seconds,
-    }
+        with ctx.phase("train"):
+            train_epoch(model, optimiser, channels, bf, y, both, budget.batch_size, rng, device)
+    with ctx.phase("predict"):
+        probabilities = predict_proba(model, channels, bf, split.test, device)
+    return probabilities, {"epochs": len(history), "best_epoch": best_epoch + 1, "val_macro_f1": history}
 
 
 def _cnn_method(rhythm: str | None) -> Callable[[LatinData, RunContext], Prediction]:

@@ -11,11 +11,9 @@ a second network trained inside this one.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 
 from benchmarks.context import RunContext
@@ -34,20 +32,18 @@ def dlc(data: PoseData, ctx: RunContext) -> PosePrediction:
     choice, weights = choose_initialisation(requested, ctx.options["weights"], budget.backbone, has_synthetic)
     scale = input_scale_for(data.frames, budget.input_scale)
     with ctx.torch_seeded():  # seeded initialisation and a thread limit, without touching the caller's state
-        started = time.perf_counter()
         net, pretraining = _fit(data, ctx, choice, weights, scale)
-        fit_seconds = time.perf_counter() - started
-        points, scores = predict(net, data.frames, scale, ctx.device)
+        with ctx.phase("predict"):
+            points, scores = predict(net, data.frames, scale, ctx.device)
     details: dict[str, Any] = {
         "backbone": budget.backbone,
         "weights": _describe(choice, requested, weights, pretraining),
         "iterations": budget.iterations,
         "batch_size": budget.batch_size,
         "input_scale": scale,
-        "fit_seconds": round(fit_seconds, 2),
     }
     if pretraining is not None:
-        details["pretraining"] = {k: pretraining[k] for k in ("cached", "seconds", "frames", "device")}
+        details["pretraining"] = {k: pretraining[k] for k in ("cached", "frames", "device")}
     return PosePrediction(points=points, scores=scores, details=details)
 
 
@@ -84,15 +80,16 @@ def _fit(data: PoseData, ctx: RunContext, choice: str, weights: Path | None,
     net = PoseNet(budget.backbone, len(data.frames.bodyparts), weights=weights).to(device)
     pretraining = None
     if choice == "synthetic":
-        settings = pretraining_settings(data.size, data.frames, budget, AUGMENTATION)
-        state, parts, pretraining = pretrained_weights(settings, device, ctx.track)
+        settings = pretraining_settings(data.frames, budget, AUGMENTATION)
+        with ctx.phase("pretrain"):  # once per setting: later cells read the cached weights
+            state, parts, pretraining = pretrained_weights(settings, device, ctx.track)
         source = PoseNet(budget.backbone, len(parts))
         source.load_state_dict(state)
         transfer(source.to(device), net, parts, data.frames.bodyparts)
-    train(net, data.frames, data.train, iterations=budget.iterations, batch_size=budget.batch_size, crop=budget.crop,
-          input_scale=input_scale, learning_rate=budget.learning_rate,
-          radius=budget.radius, seed=ctx.seed, device=device, augmentation=AUGMENTATION, track=ctx.track,
-          description="training")
+    with ctx.phase("train"):
+        train(net, data.frames, data.train, iterations=budget.iterations, batch_size=budget.batch_size,
+              crop=budget.crop, input_scale=input_scale, learning_rate=budget.learning_rate, radius=budget.radius,
+              seed=ctx.seed, device=device, augmentation=AUGMENTATION, track=ctx.track, description="training")
     return net, pretraining
 
 

@@ -2,8 +2,9 @@
 restricted-prior rounds of Deistler et al. (2022) are in ``methods.restricted``.
 
 Each is ``fn(data, ctx)`` and returns ``{"samples": (n, 31) posterior samples given x_o,
-"heldout_samples": (k, m, 31) samples given each held-out simulated observation, "seconds": {...}}``;
-n and m are the size's budget (``ctx.budget.n_posterior_samples``, ``n_heldout_samples``).
+"heldout_samples": (k, m, 31) samples given each held-out simulated observation, ...}``;
+n and m are the size's budget (``ctx.budget.n_posterior_samples``, ``n_heldout_samples``). Phases are
+timed with ``ctx.phase`` (``train``, ``sample``; the restricted rounds also ``classifier``, ``simulate``).
 
 Invalid simulations are dropped before training (as Goncalves et al. 2020 and Deistler et al.
 2022 did for their first round). For single-round NPE from the prior this is exact: validity is
@@ -15,7 +16,6 @@ Every output carries ``rounds``: per round of simulations, its proposal, size an
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -30,19 +30,16 @@ _EPS = 1e-6  # keeps logit finite for draws at a bound of the box
 
 def prior(data: PyloricData, ctx: RunContext) -> dict:
     """Control: prior draws, for x_o and for every held-out observation."""
-    started = time.perf_counter()
     rng = ctx.rng(11)  # stream 11: the same draws as runs recorded before contract v2
     samples = sample_prior(ctx.budget.n_posterior_samples, rng)
     heldout = np.stack([sample_prior(ctx.budget.n_heldout_samples, rng) for _ in data.x_heldout])
     # its proposal is the prior itself, whose valid share the bank measures
-    return {"samples": samples, "heldout_samples": heldout, "rounds": [bank_round(data)],
-            "seconds": {"train": 0.0, "sample": time.perf_counter() - started}}
+    return {"samples": samples, "heldout_samples": heldout, "rounds": [bank_round(data)]}
 
 
 def rejection_abc(data: PyloricData, ctx: RunContext) -> dict:
     """Baseline: the closest 10 % of the valid training simulations (Euclidean distance of
     statistics z-scored by their mean and standard deviation), resampled with replacement."""
-    started = time.perf_counter()
     rng = ctx.rng(12)  # stream 12: the same draws as runs recorded before contract v2
     mean, std = data.x_train.mean(axis=0), data.x_train.std(axis=0)
     std = np.where(std > 0, std, 1.0)
@@ -56,8 +53,7 @@ def rejection_abc(data: PyloricData, ctx: RunContext) -> dict:
 
     samples = accept(data.x_o, ctx.budget.n_posterior_samples)
     heldout = np.stack([accept(x, ctx.budget.n_heldout_samples) for x in data.x_heldout])
-    return {"samples": samples, "heldout_samples": heldout, "accepted": keep, "rounds": [bank_round(data)],
-            "seconds": {"train": 0.0, "sample": time.perf_counter() - started}}
+    return {"samples": samples, "heldout_samples": heldout, "accepted": keep, "rounds": [bank_round(data)]}
 
 
 def to_unbounded(theta: np.ndarray) -> np.ndarray:
@@ -113,15 +109,12 @@ def npe(data: PyloricData, ctx: RunContext) -> dict:
     # 50-200 units gain nothing from more, and on a shared CPU two threads made one NSF training
     # step 13x slower (0.37 s instead of 0.028 s, measured on this project's 2-core machine).
     with ctx.torch_seeded(threads=1):
-        started = time.perf_counter()
-        draw, epochs = fit_npe(data.theta_train, data.x_train, ctx)
-        trained = time.perf_counter()
-        samples = draw(data.x_o, ctx.budget.n_posterior_samples)
-        heldout = np.stack([draw(x, ctx.budget.n_heldout_samples) for x in data.x_heldout])
-        sampled = time.perf_counter()
-    return {"samples": samples, "heldout_samples": heldout, "epochs": epochs,
-            "rounds": [bank_round(data)],
-            "seconds": {"train": trained - started, "sample": sampled - trained}}
+        with ctx.phase("train"):
+            draw, epochs = fit_npe(data.theta_train, data.x_train, ctx)
+        with ctx.phase("sample"):
+            samples = draw(data.x_o, ctx.budget.n_posterior_samples)
+            heldout = np.stack([draw(x, ctx.budget.n_heldout_samples) for x in data.x_heldout])
+    return {"samples": samples, "heldout_samples": heldout, "epochs": epochs, "rounds": [bank_round(data)]}
 
 
 def bank_round(data: PyloricData) -> dict:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -30,7 +29,7 @@ from benchmarks.context import RunContext
 from tasks.pyloric import circuit as M
 from tasks.pyloric.data import PyloricData
 from tasks.pyloric.methods import bank_round, fit_npe
-from tasks.pyloric.prior import LOWER, UPPER
+from tasks.pyloric.prior import LOWER, UPPER, box_uniform
 
 #: Deistler et al. (2022)'s classifier (STG_energy); batch 199 of 29,193 valid there, 100 here.
 CLASSIFIER = dict(model="resnet", hidden_features=80, num_blocks=5, dropout_probability=0.44)
@@ -114,37 +113,31 @@ def npe_restricted(data: PyloricData, ctx: RunContext) -> dict:
     ``rounds`` (per round: proposal, simulations, valid count and share, acceptance of the
     restricted prior) and ``region_acceptance`` (share of posterior draws given x_o in the region).
     """
-    import torch
-    from sbi.utils import BoxUniform, RestrictionEstimator
+    from sbi.utils import RestrictionEstimator
 
     budget = ctx.budget
     rounds = [bank_round(data)]
     with ctx.torch_seeded(threads=1):
-        started = time.perf_counter()
-        prior = BoxUniform(torch.as_tensor(LOWER, dtype=torch.float32), torch.as_tensor(UPPER, dtype=torch.float32))
-        estimator = RestrictionEstimator(prior, **CLASSIFIER)
+        estimator = RestrictionEstimator(box_uniform(), **CLASSIFIER)
         # The held-out valid simulations stay out of training, the classifier's included.
         theta_r = np.concatenate([data.theta_train, data.theta_invalid])
         x_r = np.concatenate([data.x_train, data.x_invalid])
         theta_valid, x_valid = [data.theta_train], [data.x_train]
-        seconds = {"classifier": 0.0, "simulate": 0.0}
         region, held = None, None
         for r, n in enumerate(budget.rounds, start=2):
-            tick = time.perf_counter()
-            held = _append(estimator, theta_r, x_r, held)
-            if held is None:  # else nothing new to learn from: the region stays
-                region = _classifier_region(estimator, ctx)
-            if region is None:
-                theta_r = np.random.default_rng(ctx.seed_for(22, r)).uniform(LOWER, UPPER, (n, M.N_PARAMETERS))
-                acceptance = 1.0
-            else:
-                theta_r = region.sample((n,), save_acceptance_rate=True, print_rejected_frac=False).numpy()
-                acceptance = float(region.acceptance_rate)
-            theta_r = np.clip(theta_r.astype(np.float64), LOWER, UPPER)  # float32 rounding at the box
-            seconds["classifier"] += time.perf_counter() - tick
-            tick = time.perf_counter()
-            x_r = _simulate_round(theta_r, r, ctx)
-            seconds["simulate"] += time.perf_counter() - tick
+            with ctx.phase("classifier"):
+                held = _append(estimator, theta_r, x_r, held)
+                if held is None:  # else nothing new to learn from: the region stays
+                    region = _classifier_region(estimator, ctx)
+                if region is None:
+                    theta_r = np.random.default_rng(ctx.seed_for(22, r)).uniform(LOWER, UPPER, (n, M.N_PARAMETERS))
+                    acceptance = 1.0
+                else:
+                    theta_r = region.sample((n,), save_acceptance_rate=True, print_rejected_frac=False).numpy()
+                    acceptance = float(region.acceptance_rate)
+                theta_r = np.clip(theta_r.astype(np.float64), LOWER, UPPER)  # float32 rounding at the box
+            with ctx.phase("simulate"):
+                x_r = _simulate_round(theta_r, r, ctx)
             valid = ~np.isnan(x_r).any(axis=1)
             theta_valid.append(theta_r[valid])
             x_valid.append(x_r[valid])
@@ -152,22 +145,17 @@ def npe_restricted(data: PyloricData, ctx: RunContext) -> dict:
                            "n_valid": int(valid.sum()), "valid_fraction": float(valid.mean()) if n else float("nan"),
                            "prior_acceptance": acceptance})
         if budget.rounds:  # the region that bounds the posterior learns from the last round too
-            tick = time.perf_counter()
-            if _append(estimator, theta_r, x_r, held) is None:
-                region = _classifier_region(estimator, ctx)
-            seconds["classifier"] += time.perf_counter() - tick
-        tick = time.perf_counter()
-        draw, epochs = fit_npe(np.concatenate(theta_valid), np.concatenate(x_valid), ctx)
-        seconds["npe"] = time.perf_counter() - tick
-        trained = time.perf_counter()
+            with ctx.phase("classifier"):
+                if _append(estimator, theta_r, x_r, held) is None:
+                    region = _classifier_region(estimator, ctx)
+        with ctx.phase("train"):
+            draw, epochs = fit_npe(np.concatenate(theta_valid), np.concatenate(x_valid), ctx)
         if region is not None:
             restricted = _restricted_draw(draw, region)
         else:
             restricted = lambda x, n: (draw(x, n), 1.0)  # noqa: E731
-        samples, inside = restricted(data.x_o, budget.n_posterior_samples)
-        heldout = np.stack([restricted(x, budget.n_heldout_samples)[0] for x in data.x_heldout])
-        sampled = time.perf_counter()
-    seconds.update(train=trained - started, sample=sampled - trained)
+        with ctx.phase("sample"):
+            samples, inside = restricted(data.x_o, budget.n_posterior_samples)
+            heldout = np.stack([restricted(x, budget.n_heldout_samples)[0] for x in data.x_heldout])
     return {"samples": samples, "heldout_samples": heldout, "epochs": epochs, "rounds": rounds,
-            "n_train_valid": int(sum(len(t) for t in theta_valid)), "region_acceptance": inside,
-            "seconds": seconds}
+            "n_train_valid": int(sum(len(t) for t in theta_valid)), "region_acceptance": inside}

@@ -1,0 +1,308 @@
+"""The task contract: what every task folder answers, and nothing more.
+
+A task is a folder ``tasks/<name>/`` whose ``__init__.py`` exposes ``TASK``, a :class:`Task`.
+The runner never reaches into a task's internals: it calls ``load``, each method, ``evaluate``
+and (when declared) ``figure``, in that order, for one (size, seed, options) cell.
+
+Callables may be given as ``"module:function"`` strings, resolved on first use, so that
+``python -m benchmarks list`` does not import torch or scanpy for every task.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Union
+
+from benchmarks.contract.names import UnknownName
+from benchmarks.contract.options import Option, OptionError
+
+#: The sizes every task declares. Tasks may declare more (``"10k"``), never fewer.
+REQUIRED_SIZES = ("smoke", "default", "full")
+
+Ref = Union[Callable[..., Any], str]
+
+
+class Direction(str, enum.Enum):
+    """Which way a metric improves."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class MethodKind(str, enum.Enum):
+    """The role of a method in the leaderboard."""
+
+    CONTROL = "control"  # a trivial lower bound: mean position, majority class, the prior
+    BASELINE = "baseline"  # what the field ran before: ridge on HOG, ABC, sklearn t-SNE
+    MODEL = "model"  # the method of the paper the task follows
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One reported number. The first metric of a task is its primary one."""
+
+    name: str
+    direction: Direction
+    unit: str = ""
+    description: str = ""
+
+    def better(self, a: float, b: float) -> bool:
+        """Whether value ``a`` is strictly better than ``b``."""
+        return a > b if self.direction is Direction.HIGHER else a < b
+
+
+@dataclass(frozen=True)
+class Method:
+    """A named way of producing an output from the data.
+
+    ``fn(data, ctx) -> output``, where ``ctx`` is the cell's :class:`benchmarks.running.context.RunContext`
+    (size, budget, seed and ``rng``, device, options, ``track`` and ``torch_seeded``).
+    A method must not modify ``data`` (the runner shares one loaded copy between methods) and
+    never trains another method: paired comparisons are the runner's (see ``Task.pairs``).
+    ``sizes``: the sizes at which ``run`` includes the method unless it is asked for by name
+    (``--method``); None means every size. A method too slow for a laptop's default run names the
+    larger sizes it is meant for.
+    """
+
+    name: str
+    kind: MethodKind
+    fn: Ref
+    summary: str = ""
+    sizes: tuple[str, ...] | None = None
+
+    def runs_at(self, size: str) -> bool:
+        """Whether ``run`` includes this method at ``size`` when no method is named."""
+        return self.sizes is None or size in self.sizes
+
+
+
+#: Where a topline comes from.
+TOPLINE_KINDS = ("published", "human", "control")
+
+
+@dataclass(frozen=True)
+class Topline:
+    """The best known result on a task's data: how far a method could go.
+
+    ``result``: what it is, with its number and source ("DeepLabCut 3.0, ResNet-50: 2.01 px test
+    error"); ``kind``: ``published`` (a paper's or a repository's number), ``human`` (a labelling
+    error measured on the data) or ``control`` (a method that cannot be beaten by construction, such
+    as Open Problems' ``true_features``); ``dataset``: the id of the data it was measured on, as run
+    records name theirs (:mod:`benchmarks.data.dataset_id`), so that it is compared only with runs on
+    the same data; ``protocol``: how it was measured, where that differs from the suite's runs.
+    """
+
+    result: str
+    kind: str
+    dataset: str
+    protocol: str = ""
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """What a cooperation answers before it has a benchmark; ``list`` and the report show it.
+
+    ``question``: the scientific question; ``data``: modalities, labels and size; ``success``: what
+    success is and how it is measured (the primary metric, in words); ``baselines``: what the field
+    ran before and why those are the methods to beat; ``toplines``: the best known results on the
+    same data (:class:`Topline`).
+    """
+
+    question: str
+    data: str
+    success: str
+    baselines: str
+    toplines: tuple[Topline, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "toplines", tuple(self.toplines))
+
+    def problems(self) -> list[str]:
+        """What is missing or malformed (empty when the checklist is complete)."""
+        problems = [f"checklist: no {name}" for name in ("question", "data", "success", "baselines")
+                    if not str(getattr(self, name)).strip()]
+        if not self.toplines:
+            problems.append("checklist: no topline (the best known result on the same data, a human labelling "
+                            "error, or a control that cannot be beaten)")
+        for topline in self.toplines:
+            if not isinstance(topline, Topline):
+                problems.append(f"checklist: topline {topline!r} is not a Topline")
+            elif topline.kind not in TOPLINE_KINDS:
+                problems.append(f"checklist: topline kind {topline.kind!r} is not one of {', '.join(TOPLINE_KINDS)}")
+            elif not topline.result.strip() or not topline.dataset.strip():
+                problems.append("checklist: a topline needs a result and the data set it was measured on")
+        return problems
+
+
+@dataclass(frozen=True)
+class Task:
+    """A scientific question with its data, methods and metrics.
+
+    ``load(size, seed, ctx) -> data`` builds or reads the data of one size; splits are
+    deterministic in ``seed``. ``evaluate(data, output) -> dict | Evaluation`` is pure and
+    deterministic (no training). ``figure(data, output, path)`` writes one PNG.
+    ``version`` is bumped whenever data, split or metrics change: it is part of the resume
+    key, so results of another version are never mixed with new ones.
+    ``sizes`` describes each size in words; ``budgets`` gives each size's budget, a frozen
+    dataclass declared in the task's ``sizes.py`` (``ctx.budget``; options with ``budget=True``
+    override its fields). ``pairs`` lists the (method, other) comparisons whose per-item outcomes
+    the runner tests; ``None`` means every model against the best baseline.
+    ``datasets`` names the downloadable datasets the task may read (see :mod:`benchmarks.data`).
+    ``prepare(size, options) -> [step, ...]`` (optional) splits long data generation into
+    independent, idempotent steps, each a callable without arguments that stores its part where
+    ``load`` finds it (a chunk of a simulation bank); the list must come out the same each time.
+    Cluster executors run the steps as a job array before the cells; elsewhere ``load`` does all
+    the work itself.
+    ``dataset_id`` names the data a cell runs on, so that published numbers are shown only beside
+    runs on their data: a stable id (``"pbmc68k_reduced"``), or ``fn(size, options) -> id`` where
+    it depends on them; ``None`` from it, or a user path among the options, means the user's data
+    (the runner records ``user:<content hash>``; see :mod:`benchmarks.data.dataset_id`).
+    ``checklist`` answers what a cooperation asks before it has a benchmark (:class:`Checklist`);
+    :func:`benchmarks.check.check_task` requires it.
+    """
+
+    name: str
+    summary: str
+    citation: str
+    version: int
+    metrics: tuple[Metric, ...]
+    sizes: Mapping[str, str]
+    budgets: Mapping[str, Any]
+    methods: tuple[Method, ...]
+    load: Ref
+    evaluate: Ref
+    figure: Ref | None = None
+    options: tuple[Option, ...] = ()
+    datasets: tuple[Any, ...] = ()
+    prepare: Ref | None = None
+    pairs: tuple[tuple[str, str], ...] | None = None
+    dataset_id: str | Callable[[str, Mapping[str, Any]], str | None] | None = None
+    checklist: Checklist | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "metrics", tuple(self.metrics))
+        object.__setattr__(self, "methods", tuple(self.methods))
+        object.__setattr__(self, "options", tuple(self.options))
+        object.__setattr__(self, "datasets", tuple(self.datasets))
+        object.__setattr__(self, "sizes", dict(self.sizes))
+        object.__setattr__(self, "budgets", dict(self.budgets))
+        if self.pairs is not None:
+            object.__setattr__(self, "pairs", tuple((str(a), str(b)) for a, b in self.pairs))
+        problems = contract_problems(self)
+        if problems:
+            raise ValueError(f"task {self.name!r} breaks the task contract: " + "; ".join(problems))
+
+    def metric(self, name: str) -> Metric:
+        """The metric called ``name``; :class:`UnknownName` with the closest name otherwise."""
+        return _by_name(self.metrics, name, "metric", self.name)
+
+    def method(self, name: str) -> Method:
+        """The method called ``name``; :class:`UnknownName` with the closest name otherwise."""
+        return _by_name(self.methods, name, "method", self.name)
+
+    def option(self, name: str) -> Option:
+        """The option called ``name``; :class:`UnknownName` with the closest name otherwise."""
+        return _by_name(self.options, name, "option", self.name)
+
+    def resolve_options(self, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Defaults updated by ``overrides`` (parsed and checked), sorted by name.
+
+        Raises :class:`OptionError` whose message reads ``--set TASK.NAME=VALUE: ...``.
+        """
+        values = {option.name: option.default for option in self.options}
+        for name, value in (overrides or {}).items():
+            option = self.option(name)
+            try:
+                values[name] = option.parse(value)
+            except OptionError as error:
+                raise OptionError(f"--set {self.name}.{name}={value}: {error}") from None
+        return dict(sorted(values.items()))
+
+    def budget(self, size: str, options: Mapping[str, Any] | None = None) -> Any:
+        """The budget of ``size`` with the fields that budget options set replaced."""
+        if size not in self.budgets:
+            raise UnknownName("size", size, list(self.budgets), context=f"task {self.name!r}")
+        changes = {o.name: (options or {}).get(o.name) for o in self.options if o.budget}
+        changes = {name: value for name, value in changes.items() if value is not None}
+        return dataclasses.replace(self.budgets[size], **changes) if changes else self.budgets[size]
+
+
+def _by_name(items: tuple[Any, ...], name: str, what: str, task: str) -> Any:
+    for item in items:
+        if item.name == name:
+            return item
+    raise UnknownName(what, name, [item.name for item in items], context=f"task {task!r}")
+
+
+def contract_problems(task: Task) -> list[str]:
+    """Everything wrong with a task's declaration (empty when it keeps the contract)."""
+    problems = []
+    if not task.name.isidentifier():
+        problems.append("name must be a Python identifier")
+    if not isinstance(task.version, int) or task.version < 1:
+        problems.append("version must be a positive int")
+    if not task.metrics:
+        problems.append("no metrics")
+    missing = [size for size in REQUIRED_SIZES if size not in task.sizes]
+    if missing:
+        problems.append(f"sizes {missing} missing (every task declares {list(REQUIRED_SIZES)})")
+    if not task.methods:
+        problems.append("no methods")
+    for kind_items, what in ((task.metrics, "metric"), (task.methods, "method"), (task.options, "option")):
+        names = [item.name for item in kind_items]
+        duplicated = sorted({name for name in names if names.count(name) > 1})
+        if duplicated:
+            problems.append(f"duplicate {what} names {duplicated}")
+    problems += _budget_problems(task)
+    names = {method.name for method in task.methods}
+    for a, b in task.pairs or ():
+        unknown = [name for name in (a, b) if name not in names]
+        if unknown:
+            problems.append(f"pair ({a!r}, {b!r}) names unknown methods {unknown}")
+        elif a == b:
+            problems.append(f"pair ({a!r}, {b!r}) compares a method with itself")
+    for method in task.methods:
+        unknown_sizes = sorted(set(method.sizes or ()) - set(task.sizes))
+        if unknown_sizes:
+            problems.append(f"method {method.name!r} names unknown sizes {unknown_sizes}")
+        if not isinstance(method.kind, MethodKind):
+            problems.append(f"method {method.name!r}: kind must be a MethodKind")
+    for metric in task.metrics:
+        if not isinstance(metric.direction, Direction):
+            problems.append(f"metric {metric.name!r}: direction must be a Direction")
+    return problems
+
+
+def _budget_problems(task: Task) -> list[str]:
+    problems = []
+    if set(task.budgets) != set(task.sizes):
+        problems.append(f"budgets {sorted(task.budgets)} must cover exactly the sizes {sorted(task.sizes)}")
+    for size, budget in task.budgets.items():
+        if not (dataclasses.is_dataclass(budget) and not isinstance(budget, type)):
+            problems.append(f"budget of size {size!r} must be a dataclass instance (declared in sizes.py)")
+        elif not type(budget).__dataclass_params__.frozen:  # type: ignore[attr-defined]
+            problems.append(f"budget of size {size!r} must be a frozen dataclass")
+    for option in task.options:
+        if option.budget:
+            lacking = [size for size, budget in task.budgets.items()
+                       if dataclasses.is_dataclass(budget) and option.name not in {f.name for f in dataclasses.fields(budget)}]
+            if lacking:
+                problems.append(f"budget option {option.name!r} is no field of the budget of sizes {lacking}")
+    return problems
+
+
+def resolve(ref: Ref) -> Callable[..., Any]:
+    """A callable, or the function that a ``"package.module:function"`` string names."""
+    if callable(ref):
+        return ref
+    module_name, _, attribute = str(ref).partition(":")
+    if not attribute:
+        raise ValueError(f"{ref!r} is not of the form 'package.module:function'")
+    target: Any = importlib.import_module(module_name)
+    for part in attribute.split("."):
+        target = getattr(target, part)
+    return target

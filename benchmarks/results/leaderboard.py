@@ -1,0 +1,228 @@
+"""From run records to leaderboard tables: one table per (task, size), one row per method.
+
+A row shows, per metric, the mean and standard deviation over the seeds whose cell ended
+``ok``; the number of seeds; and how many cells failed, were skipped or are missing (seeds that
+other methods of the same table ran). Rows rank by the primary metric, ties by the next metrics
+in the task's order. Incomplete rows are marked and ranked after the complete ones, so an
+average over fewer seeds never passes for a complete one. Only the newest task version present
+is shown: results of an older version are stale. Where records carry per-item outcomes, the
+pairs the task declares are tested (see :mod:`benchmarks.results.pairs`) and each row says how it fared.
+Runs on different data sets (the record's ``dataset``) are different tables; a published number
+stands only in the table of its own data set, and a table says why it shows none.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from benchmarks.data.dataset_id import is_user
+from benchmarks.records.schema import DONE
+from benchmarks.results import frame as results
+from benchmarks.results.baselines import PublishedValue
+from benchmarks.results.pairs import PairTest, declared_pairs, paired_test
+
+KIND_ORDER = {"model": 0, "baseline": 1, "control": 2}
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """A metric's name, direction and unit, as records carry them."""
+    name: str
+    direction: str  # "higher" or "lower"
+    unit: str = ""
+
+
+@dataclass
+class Row:
+    """One row of a table: a method's results over seeds, a recorded reference run, or a published number."""
+    method: str
+    kind: str
+    source: str  # "run", "recorded" or "published"
+    stats: dict[str, tuple[float, float]]  # metric -> (mean, std); std NaN with one value
+    n_ok: int = 0
+    n_failed: int = 0
+    n_missing: int = 0
+    n_skipped: int = 0  # seeds the method does not apply to (``NotApplicable``); ``note`` says why
+    options: str = ""
+    time_s: float = math.nan  # mean wall time per cell: load + method + evaluate
+    peak_rss_mb: float = math.nan  # largest peak over the cells
+    figure: str | None = None  # path of one figure of this row
+    citation: str = ""
+    note: str = ""
+    paired: str = ""  # outcome of the paired tests of this method, in words
+
+    @property
+    def complete(self) -> bool:
+        """No failed and no missing seed."""
+        return self.n_failed == 0 and self.n_missing == 0
+
+
+@dataclass
+class Table:
+    """The leaderboard of one task at one size on one data set: its rows, the seeds run and the paired tests."""
+    task: str
+    size: str
+    version: int | None
+    metrics: list[MetricInfo]
+    rows: list[Row] = field(default_factory=list)
+    seeds: list[int] = field(default_factory=list)
+    tests: list[PairTest] = field(default_factory=list)
+    dataset: str = ""  # the data set id of its runs ("" for records written before runs named theirs)
+    notes: list[str] = field(default_factory=list)  # lines under the table: why no published row stands here
+
+    @property
+    def primary(self) -> MetricInfo:
+        """The metric that ranks the table."""
+        return self.metrics[0]
+
+
+def build(
+    records: Iterable[dict[str, Any]],
+    published: Sequence[PublishedValue] = (),
+    recorded: Iterable[dict[str, Any]] = (),
+    *,
+    recorded_alone: bool = False,
+) -> list[Table]:
+    """Leaderboard tables, sorted by task, size and data set, from run records and baselines.
+
+    Recorded runs stand beside runs on the same task, size and data set; ``recorded_alone`` also
+    makes tables of recorded runs that no run matches (always, when there are no runs at all).
+    """
+    records = list(records)
+    frame = results.concat([results.frame_of(records, "run"), results.frame_of(recorded, "recorded")])
+    return tables_of(frame, published, records, recorded_alone=recorded_alone)
+
+
+def tables_of(frame: pd.DataFrame, published: Sequence[PublishedValue] = (), records: Sequence[dict[str, Any]] = (),
+              *, recorded_alone: bool = False) -> list[Table]:
+    """Leaderboard tables from a frame of :mod:`benchmarks.results.frame`; ``records`` (with items) for the paired tests."""
+    tables: dict[tuple[str, str, str], Table] = {}
+    if not frame.empty:
+        frame = frame[frame["task_version"] == frame.groupby("task")["task_version"].transform("max")]
+        if not recorded_alone and (frame["source"] == "run").any():
+            has_run = frame.groupby(["task", "size", "dataset"])["source"].transform(lambda s: (s == "run").any())
+            frame = frame[has_run.astype(bool)]
+        for (task, size, dataset), group in frame.groupby(["task", "size", "dataset"], sort=True):
+            tables[(task, size, dataset)] = _table(task, size, group)
+            tables[(task, size, dataset)].dataset = dataset
+    _attach_pair_tests(tables, records)
+    _attach_published(tables, published)
+    for table in tables.values():
+        table.rows.sort(key=lambda row: _rank_key(row, table.metrics))
+    return [tables[key] for key in sorted(tables)]
+
+
+def _table(task: str, size: str, group: pd.DataFrame) -> Table:
+    infos = [json.loads(text) for text in group["metric_info"].unique()]
+    metrics = [MetricInfo(**info) for info in max(infos, key=len)] or [
+        MetricInfo(c.removeprefix("metric:"), "higher") for c in group.columns if c.startswith("metric:")
+    ]
+    table = Table(task, size, int(group["task_version"].iloc[0]), metrics)
+    expected = set(group.loc[group["source"] == "run", "seed"]) or set(group["seed"])
+    table.seeds = sorted(expected)
+    for (method, options, source), rows in group.groupby(["method", "options", "source"], sort=False):
+        ok = rows[rows["status"] == "ok"]
+        stats = {}
+        for metric in metrics:
+            column = "metric:" + metric.name
+            values = ok[column].dropna() if column in ok else pd.Series(dtype=float)
+            std = float(values.std(ddof=1)) if len(values) > 1 else math.nan
+            stats[metric.name] = (float(values.mean()) if len(values) else math.nan, std)
+        figures = ok.sort_values("seed")["figure"].dropna()
+        skipped = rows[rows["status"] == "skipped"]
+        reasons = skipped["reason"].dropna().unique()  # a fixed column of every results frame
+        table.rows.append(Row(
+            method=method, kind=str(rows["kind"].iloc[0]), source=source, stats=stats,
+            n_ok=len(ok), n_failed=int((~rows["status"].isin(DONE)).sum()), n_skipped=len(skipped),
+            note="; ".join(f"skipped: {reason}" for reason in reasons),
+            n_missing=len(expected - set(rows["seed"])) if source == "run" else 0,
+            options=options if options != "{}" else "",
+            time_s=float(ok["time_s"].mean()) if len(ok) else math.nan,
+            peak_rss_mb=float(rows["peak_rss_mb"].max()),
+            figure=figures.iloc[0] if len(figures) else None,
+        ))
+    _label_differing_options(table)
+    return table
+
+
+def _label_differing_options(table: Table) -> None:
+    """Show the options of a row only where rows of the table differ in them."""
+    parsed = [json.loads(row.options or "{}") for row in table.rows]
+    varying = {k for p in parsed for k in p if len({json.dumps(q.get(k)) for q in parsed}) > 1}
+    for row, options in zip(table.rows, parsed):
+        row.options = ", ".join(f"{k}={options[k]}" for k in sorted(varying) if k in options)
+
+
+def _attach_pair_tests(tables: dict[tuple[str, str, str], Table], records: Sequence[dict[str, Any]]) -> None:
+    """Test the declared pairs of each table on the items of its run records."""
+    by_table: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for record in records:
+        by_table.setdefault((record["task"], record["size"], record.get("dataset") or ""), []).append(record)
+    for key, table in tables.items():
+        current = [r for r in by_table.get(key, []) if r.get("task_version") == table.version]
+        runs = [row for row in table.rows if row.source == "run"]
+        kinds = {row.method: row.kind for row in runs}
+        means = {row.method: row.stats[table.primary.name][0] for row in runs}
+        for method, other in declared_pairs(current, kinds, means, table.primary.direction == "higher"):
+            test = paired_test(method, other, [r for r in current if r["method"] == method],
+                               [r for r in current if r["method"] == other])
+            if test is None:
+                continue
+            table.tests.append(test)
+            for row in runs:
+                if row.method == method:
+                    row.paired = "; ".join(filter(None, [row.paired, test.text()]))
+
+
+def _attach_published(tables: dict[tuple[str, str, str], Table], published: Sequence[PublishedValue]) -> None:
+    """Published rows beside runs on their data set, one per setting; a table without any says why."""
+    grouped: dict[tuple[str, str, str, str, str], list[PublishedValue]] = {}
+    for value in published:
+        key = (value.task, value.size, value.method, value.dataset, value.setting or value.citation)
+        grouped.setdefault(key, []).append(value)
+    for (task, size, method, dataset, _setting), values in grouped.items():
+        targets = [t for (t_task, t_size, t_data), t in tables.items()
+                   if t_task == task and (size == "*" or t_size == size) and dataset and t_data == dataset]
+        for table in targets:
+            known = {metric.name for metric in table.metrics}
+            stats = {v.metric: (v.mean, v.std) for v in values if v.metric in known}
+            if not stats:
+                continue
+            notes = [values[0].setting] if values[0].setting else []
+            notes += sorted({v.note for v in values if v.note})
+            table.rows.append(Row(
+                method=method, kind="", source="published", stats=stats, n_ok=values[0].n or 0,
+                citation=values[0].citation, note="; ".join(notes),
+            ))
+    for table in tables.values():
+        if not any(row.source == "published" for row in table.rows):
+            table.notes.append(_why_no_published(table, published))
+
+
+def _why_no_published(table: Table, published: Sequence[PublishedValue]) -> str:
+    elsewhere = sorted({v.dataset or "no data set named" for v in published if v.task == table.task})
+    if is_user(table.dataset):
+        return f"Runs on your data ({table.dataset}): no published numbers apply."
+    if not table.dataset:
+        return ("These records name no data set (written before runs recorded theirs): "
+                "published numbers are not shown beside them; run again to compare.")
+    if not elsewhere:
+        return f"No published numbers for task {table.task}."
+    return f"No published numbers on {table.dataset} at size {table.size}; this task's are on: {', '.join(elsewhere)}."
+
+
+def _rank_key(row: Row, metrics: Sequence[MetricInfo]) -> tuple[Any, ...]:
+    """Complete rows first, then by the primary metric; a tie (every close fraction 0) goes to the
+    next metric in the task's order, and so on, then to the kind (model first)."""
+    keys: list[Any] = []
+    for metric in metrics:
+        mean = row.stats.get(metric.name, (math.nan, math.nan))[0]
+        missing = math.isnan(mean)
+        keys += [missing, 0.0 if missing else (-mean if metric.direction == "higher" else mean)]
+    return (not row.complete, *keys, KIND_ORDER.get(row.kind, 3), row.method)

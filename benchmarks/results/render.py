@@ -1,0 +1,91 @@
+"""Leaderboard tables as terminal text (rich), Markdown, CSV and parquet (the HTML page is :mod:`benchmarks.results.report`)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from benchmarks.results.columns import ranked, table_cells, table_headers, title
+from benchmarks.results.leaderboard import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+
+
+def wide_console() -> "Console":
+    """The terminal's width, or 160 columns where output goes to a file or a CI log."""
+    from rich.console import Console
+
+    console = Console()
+    return console if console.is_terminal else Console(width=160)
+
+
+def to_terminal(tables: Sequence[Table], console: object | None = None) -> None:
+    """Print the tables with rich (to the terminal's width, or 160 columns off-terminal)."""
+    from rich.markup import escape
+    from rich.table import Table as RichTable
+
+    console = console or wide_console()
+    if not tables:
+        console.print("No results.")
+    for table in tables:
+        rows = [(row, table_cells(table, rank, row)) for rank, row in ranked(table)]
+        headers = table_headers(table)
+        # Columns that say nothing in this table (all rows from this run, no notes) are left out.
+        shown = [i for i, header in enumerate(headers)
+                 if header not in ("source", "notes", "paired test") or any(cells[i] not in ("", "run") for _, cells in rows)]
+        rich_table = RichTable(title=escape(title(table)), title_justify="left", header_style="bold")
+        for i in shown:
+            rich_table.add_column(escape(headers[i]), overflow="fold")
+        for row, cells in rows:
+            style = "dim" if row.source == "published" else ("yellow" if not row.complete else None)
+            rich_table.add_row(*(escape(cells[i]) for i in shown), style=style)
+        console.print(rich_table)
+        for note in table.notes:
+            console.print(f"[dim]{escape(note)}[/dim]")
+
+
+def to_markdown(tables: Sequence[Table]) -> str:
+    """One Markdown table per leaderboard table, each under a heading."""
+    parts = []
+    for table in tables:
+        headers = table_headers(table)
+        lines = [f"### {title(table)}", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        for rank, row in ranked(table):
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in table_cells(table, rank, row)) + " |")
+        lines += ["", *table.notes] if table.notes else []
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def to_frame(tables: Sequence[Table]) -> "pd.DataFrame":
+    """One flat table, a row per leaderboard row, numbers unformatted: for pandas, parquet and spreadsheets."""
+    import pandas as pd
+
+    metric_names = list(dict.fromkeys(m.name for t in tables for m in t.metrics))
+    rows = []
+    for table in tables:
+        for rank, row in ranked(table):
+            stats = {f"{n}_{s}": v for n in metric_names
+                     for s, v in zip(("mean", "std"), row.stats.get(n, (math.nan, math.nan)))}
+            rows.append({"task": table.task, "size": table.size, "dataset": table.dataset,
+                         "task_version": table.version, "rank": rank, "method": row.method, "kind": row.kind,
+                         "source": row.source, "n_ok": row.n_ok, "n_failed": row.n_failed, "n_missing": row.n_missing,
+                         **stats, "time_s": row.time_s, "peak_rss_mb": row.peak_rss_mb, "options": row.options,
+                         "citation": row.citation, "note": row.note, "paired_test": row.paired})
+    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["task", "size", "dataset", "rank", "method"])
+    frame["rank"] = frame["rank"].astype("Int64")
+    return frame
+
+
+def to_csv(tables: Sequence[Table]) -> str:
+    """:func:`to_frame` as CSV (empty cells for no value)."""
+    return to_frame(tables).to_csv(index=False, na_rep="")
+
+
+def to_parquet(tables: Sequence[Table], path: Path | str) -> None:
+    """:func:`to_frame` as a parquet file (pyarrow)."""
+    to_frame(tables).to_parquet(path, index=False)
