@@ -37,7 +37,8 @@ def list_tasks(args: argparse.Namespace) -> int:
         table.add_column("")
         for field, text in checklist_rows(task.checklist):
             table.add_row(field, escape(text))
-        table.add_row("methods", escape("\n".join(method_line(m, recorded.get((task.name, m.name))) for m in task.methods)))
+        methods = [method_line(m, recorded.get((task.name, m.name))) for m in task.methods]
+        table.add_row("methods", escape("\n".join(methods)))
         table.add_row("sizes", escape("\n".join(f"{size}: {text}" for size, text in task.sizes.items())))
         table.add_row("metrics", escape("\n".join(
             f"{m.name}{' (primary)' if i == 0 else ''}: {m.direction.value} is better"

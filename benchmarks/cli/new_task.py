@@ -1,4 +1,5 @@
-"""``new-task NAME``: a working task folder and its smoke test, from the contract's template (benchmarks/contract/template)."""
+"""``new-task NAME``: a working task folder and its smoke test, from the contract's template
+(``benchmarks/contract/template``)."""
 
 from __future__ import annotations
 

@@ -12,10 +12,11 @@ LEADERBOARD_FORMATS = ("terminal", "markdown", "csv", "parquet", "html")
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description="Benchmarks from real scientific use cases of machine learning.")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks",
+                                     description="Benchmarks from real scientific use cases of machine learning.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    commands.add_parser("list", help="tasks with their question, methods, sizes, metrics and options")
+    commands.add_parser("list", help="tasks with their checklist, methods, sizes, metrics and options")
 
     run = commands.add_parser("run", help="run cells and print their leaderboard")
     run.add_argument("--task", action="append", default=[], help="task name (repeatable; default: all)")

@@ -206,7 +206,8 @@ def iter_record_files(root: Path) -> Iterator[Path]:
 
 
 def read_record(path: Path) -> tuple[dict[str, Any] | None, str | None]:
-    """One record checked against :mod:`benchmarks.records.schema` (with ``_path``), or None and a warning naming the file."""
+    """One record checked against :mod:`benchmarks.records.schema` (with ``_path``), or None and a warning naming
+    the file."""
     try:
         with open(path, encoding="utf-8") as stream:
             record = json.load(stream)

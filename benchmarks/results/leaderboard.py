@@ -101,7 +101,8 @@ def build(
 
 def tables_of(frame: pd.DataFrame, published: Sequence[PublishedValue] = (), records: Sequence[dict[str, Any]] = (),
               *, recorded_alone: bool = False) -> list[Table]:
-    """Leaderboard tables from a frame of :mod:`benchmarks.results.frame`; ``records`` (with items) for the paired tests."""
+    """Leaderboard tables from a frame of :mod:`benchmarks.results.frame`; ``records`` (with items) for the paired
+    tests."""
     tables: dict[tuple[str, str, str], Table] = {}
     if not frame.empty:
         frame = frame[frame["task_version"] == frame.groupby("task")["task_version"].transform("max")]
