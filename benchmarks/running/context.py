@@ -112,7 +112,6 @@ class RunContext:
         """
         if not name or "/" in name:
             raise ValueError(f"a phase is named by a non-empty word without '/', got {name!r}")
-        timing = measure.Timing()
         try:
             with measure.timed() as timing:
                 yield
