@@ -2,12 +2,13 @@
 observed pyloric rhythm? Neural posterior estimation on the Prinz et al. (2004) network, as in
 Goncalves et al. (2020) and Deistler et al. (2022).
 
-Simulator modules: ``circuit`` (constants and names), ``simulator`` (batched numba CPU path, the
-entry point), ``kernel`` / ``kernel_batch`` / ``kernel_libm`` (the integration: one simulation, a group in SIMD
-lanes, the reference's arithmetic),
+Simulator modules: ``circuit`` (constants and names), ``equations`` (each formula of a step,
+once), ``simulator`` (batched numba CPU path, the entry point), ``kernel`` (the integration of a
+group of simulations in SIMD lanes), ``fast_exp`` (vectorised exp),
 ``noise`` (the reference's random stream), ``statistics`` (the 18 summary statistics), ``prior``
 (box prior, parameter validation), ``observation`` (x_o), ``bank`` (simulations stored on disk),
-``torch_simulator`` (the same equations in torch, for GPUs). Task modules: ``sizes`` (budgets),
+``shipped_bank`` (the bank's first rows, committed with the code), ``torch_simulator`` (the same
+equations in torch, for GPUs). Task modules: ``sizes`` (budgets),
 ``data`` (``load``), ``methods`` (``methods.restricted``: rounds from a restricted prior),
 ``metrics`` (``evaluate``), ``figure``. Heavy imports stay in those.
 """

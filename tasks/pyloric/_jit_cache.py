@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
-_SOURCES = ("circuit.py", "kernel.py", "kernel_batch.py", "kernel_libm.py", "noise.py", "statistics.py", "simulator.py")
+_SOURCES = ("circuit.py", "equations.py", "fast_exp.py", "kernel.py", "noise.py", "statistics.py", "simulator.py")
 
 
 def _sync() -> None:

@@ -28,6 +28,8 @@ from tasks.pyloric.prior import LOWER, UPPER, sample_prior
 from tasks.pyloric.simulator import Simulations
 
 if TYPE_CHECKING:
+    import torch
+
     from benchmarks.context import RunContext
 
 DEFAULT_CHUNK_SIZE = 250  # 50 core-seconds: fine-grained resume
@@ -250,7 +252,7 @@ def _read_sidecar(path: Path) -> dict | None:
 
 def build_chunk(n: int, seed: int, c: int, *, root: Path | str | None = None,
                 chunk_size: int = DEFAULT_CHUNK_SIZE, noise_std: float = M.NOISE_STD,
-                temperature: float = M.REFERENCE_TEMPERATURE) -> None:
+                temperature: float = M.REFERENCE_TEMPERATURE, n_threads: int | None = None) -> None:
     """Simulate chunk ``c`` of the bank ``simulation_bank(n, seed, ...)`` would build.
 
     For job arrays: the chunk's checksum goes to a file of its own beside it (not the shared
@@ -269,7 +271,7 @@ def build_chunk(n: int, seed: int, c: int, *, root: Path | str | None = None,
         return
     folder.mkdir(parents=True, exist_ok=True)
     theta, seeds = _chunk_draws(seed, c, chunk_size, size)
-    sims = simulate(theta, seeds, noise_std=noise_std, temperature=temperature)
+    sims = simulate(theta, seeds, noise_std=noise_std, temperature=temperature, n_threads=n_threads)
     tmp = folder / f".{name}.{os.getpid()}.tmp.npz"
     np.savez(tmp, theta=theta, noise_seeds=seeds, stats=sims.stats, counts=sims.counts, diverged=sims.diverged)
     os.replace(tmp, path)

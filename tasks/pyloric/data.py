@@ -1,10 +1,11 @@
 """``load`` of the pyloric task: the simulation bank split into training and held-out valid
 simulations, the observation x_o, and the noise seeds of the posterior-predictive checks.
 
-Bank sizes (prior simulations; about 1 % are valid, i.e. triphasic with every statistic defined):
-the first 2,000 simulations of the seed-0 bank ship with the code (``files/smoke_bank.npz``, 26
-valid; 6 minutes of 2 cores to simulate). Smoke reads them; default and full read them too (with
-``bank_seed`` 0 on the CPU) and simulate only the rows beyond, under ``$BENCHMARKS_DATA/pyloric_bank``.
+Bank sizes (prior simulations; about 1.3 % are valid, i.e. triphasic with every statistic defined):
+the first rows of the seed-0 CPU bank ship with the code (``shipped_bank``: up to 100,000, about
+3 core-hours to simulate). Smoke and default read them whatever the bank seed; full reads them
+with ``bank_seed`` 0 on the CPU and simulates only the rows beyond, under
+``$BENCHMARKS_DATA/pyloric_bank``.
 """
 
 from __future__ import annotations
@@ -17,15 +18,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tasks.pyloric import circuit as M
+from tasks.pyloric import shipped_bank
 from tasks.pyloric.observation import X_O
 from tasks.pyloric.sizes import BUDGETS, Budget
 
 if TYPE_CHECKING:
     from benchmarks.context import RunContext
 
-SMOKE_BANK = Path(__file__).parent / "files" / "smoke_bank.npz"
-SHIPPED_BANK_SEED = 0  # SMOKE_BANK holds the first rows of this bank
-SHIPPED_ROWS = 2_000
 HELDOUT_FRACTION = 0.2
 
 
@@ -91,56 +90,49 @@ def read_user_observation(path: Path | str) -> np.ndarray:
     return check_observation(values, str(path))
 
 
-def _smoke_bank(path: Path = SMOKE_BANK, ctx: RunContext | None = None) -> dict[str, np.ndarray]:
-    """The shipped 2,000-simulation bank; rebuilt (slowly) by ``simulation_bank`` when the file is
-    damaged or was made by another simulator version, never silently used."""
-    import zipfile
-
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            arrays = {k: z[k] for k in ("theta", "stats", "simulator_version", "stat_names")}
-        current = (int(arrays["simulator_version"]) == M.SIMULATOR_VERSION
-                   and tuple(arrays["stat_names"]) == M.STAT_NAMES
-                   and arrays["theta"].shape == (SHIPPED_ROWS, M.N_PARAMETERS)
-                   and arrays["stats"].shape == (SHIPPED_ROWS, M.N_STATS))
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-        current = False
-    if current:
-        return arrays
-    import warnings
-
-    from tasks.pyloric import bank
-
-    warnings.warn(f"{path} is damaged or from another simulator version: simulating the smoke bank afresh")
-    fresh = bank.simulation_bank(SHIPPED_ROWS, SHIPPED_BANK_SEED, ctx=ctx)
-    return {"theta": fresh.theta, "stats": fresh.stats}
-
-
 def _shipped_rows(budget: Budget, bank_seed: int, ctx: RunContext | None = None) -> int:
-    """How many of the bank's first rows come from the shipped file: all of a budget's that never
-    simulates its bank; with ``SHIPPED_BANK_SEED`` on the CPU, the file's rows of every budget (the same
-    prior draws and noise seeds the CPU bank simulates; a GPU bank draws its noise from torch, so it
-    simulates its own)."""
+    """How many of the bank's first rows come from the shipped files: all that shipped for a budget
+    that never simulates its bank; with the shipped seed on the CPU, the same for every budget (the
+    same prior draws and noise seeds the CPU bank simulates; a GPU bank draws its noise from torch,
+    so it simulates its own)."""
     if not budget.simulate_bank:
-        return SHIPPED_ROWS
+        return shipped_bank.shipped_rows()
     on_gpu = ctx is not None and ctx.device_name.startswith("cuda")
-    return SHIPPED_ROWS if bank_seed == SHIPPED_BANK_SEED and not on_gpu else 0
+    return shipped_bank.shipped_rows() if bank_seed == shipped_bank.SEED and not on_gpu else 0
+
+
+def bank_rows(budget: Budget, bank_seed: int, ctx: RunContext | None = None) -> int:
+    """The bank's size for a budget: ``n_simulations``, or what has shipped for a budget that never
+    simulates (its bank grows with the shipped files, up to ``n_simulations``)."""
+    if budget.simulate_bank:
+        return budget.n_simulations
+    return min(budget.n_simulations, max(_shipped_rows(budget, bank_seed, ctx), shipped_bank.ROWS_PER_PART))
 
 
 def load_bank(budget: Budget, n: int, bank_seed: int, ctx: RunContext | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(theta (n, 31), stats (n, 18)) of the first ``n`` prior simulations of bank ``bank_seed``;
     NaN marks undefined statistics. ``ctx`` (optional): progress, threads and device while
-    simulating. The shipped rows (``_shipped_rows``) are read, the rest simulated or reused."""
+    simulating. The shipped rows (``_shipped_rows``) are read, the rest simulated or reused; shipped
+    files that are damaged or missing are simulated afresh, with a warning naming the file."""
     shipped = min(n, _shipped_rows(budget, bank_seed, ctx))
+    seed = bank_seed if budget.simulate_bank else shipped_bank.SEED
     parts = []
     if shipped:
-        arrays = _smoke_bank(ctx=ctx)
-        parts.append((arrays["theta"][:shipped], arrays["stats"][:shipped]))
-    if n > shipped or not parts:
+        try:
+            rows = shipped_bank.read(shipped)
+        except shipped_bank.ShippedBankError as exc:
+            import warnings
+
+            warnings.warn(f"{exc}: simulating the shipped rows afresh")
+            shipped = 0
+        else:
+            parts.append((rows.theta, rows.stats))
+    if n > shipped:
         from tasks.pyloric.bank import simulation_bank
 
-        bank = simulation_bank(n, bank_seed, ctx=ctx, start=shipped)
-        parts.append((bank.theta, bank.stats))
+        start = shipped - shipped % shipped_bank.CHUNK_SIZE
+        bank = simulation_bank(n, seed, ctx=ctx, start=start)
+        parts = [(p[0][:start], p[1][:start]) for p in parts] + [(bank.theta, bank.stats)]
     if len(parts) == 1:
         return parts[0]
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
@@ -152,18 +144,18 @@ def prepare(size: str, options: Mapping[str, Any]) -> list:
 
     ``options``: the task's resolved options (``bank_seed``)."""
     budget = BUDGETS[size]
-    n = budget.n_simulations
+    n = bank_rows(budget, options["bank_seed"])
     shipped = min(n, _shipped_rows(budget, options["bank_seed"]))
     if shipped == n:
         return []
     from tasks.pyloric.bank import bank_steps
 
-    return bank_steps(n, options["bank_seed"], start=shipped)
+    seed = options["bank_seed"] if budget.simulate_bank else shipped_bank.SEED
+    return bank_steps(n, seed, start=shipped - shipped % shipped_bank.CHUNK_SIZE)
 
 
 def load(size: str, seed: int, ctx: RunContext) -> PyloricData:
-    """Read or simulate the bank of ``size`` (``ctx.budget.n_simulations``); split its valid
-    simulations by ``seed``.
+    """Read or simulate the bank of ``size`` (``bank_rows``); split its valid simulations by ``seed``.
 
     Options: ``observation`` (CSV of a user's x_o), ``bank_seed`` (which prior bank; the bank is
     a fixed data set, expensive to simulate, so the cell seed only splits it and seeds methods).
@@ -171,7 +163,7 @@ def load(size: str, seed: int, ctx: RunContext) -> PyloricData:
     budget = ctx.budget
     observation = ctx.options["observation"]
     x_o = read_user_observation(observation) if observation is not None else check_observation(X_O)
-    theta, stats = load_bank(budget, budget.n_simulations, ctx.options["bank_seed"], ctx)
+    theta, stats = load_bank(budget, bank_rows(budget, ctx.options["bank_seed"], ctx), ctx.options["bank_seed"], ctx)
     is_valid = ~np.isnan(stats).any(axis=1)
     valid = np.flatnonzero(is_valid)
     if len(valid) < 5:

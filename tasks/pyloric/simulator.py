@@ -1,8 +1,8 @@
 """Batched CPU simulator of the pyloric network: parameters in, 18 summary statistics out.
 
 One numba kernel runs a batch in parallel over the cores (``prange``) in groups of up to 8
-simulations integrated side by side in SIMD lanes (``kernel_batch``; bit for bit the
-single-simulation ``kernel``); each simulation draws its noise, integrates 11 s keeping only
+simulations integrated side by side in SIMD lanes (``kernel``; a simulation's result does not
+depend on its group); each simulation draws its noise, integrates 11 s keeping only
 the 10 s of V after burn-in, and is reduced to the statistics in the same pass, so about 27 MB
 are in flight per simulation (noise 10.6 MB, V 9.6 MB, smoothing buffers 6.4 MB) and no state
 history is returned. With the same integer
@@ -20,10 +20,8 @@ from typing import Any
 import numba
 import numpy as np
 
-from tasks.pyloric import kernel as K
-from tasks.pyloric import kernel_batch as KB
-from tasks.pyloric import kernel_libm
 from tasks.pyloric import circuit as M
+from tasks.pyloric import kernel as K
 from tasks.pyloric import noise as N
 from tasks.pyloric import statistics as S
 from tasks.pyloric.prior import check_parameters
@@ -66,18 +64,8 @@ def _simulate_batch(gbar, gsyn, fac_tau_m, fac_tau_h, fac_tau_ca, fac_tau_syn, r
         else:
             noise = np.empty((size, 3, 0))
         vrec = np.empty((size, 3, n_steps - n_burn_in))
-        if exact:  # the reference's arithmetic, one simulation at a time
-            for b in range(size):
-                status[lo + b] = kernel_libm.integrate_libm(
-                    gbar[lo + b], gsyn[lo + b], fac_tau_m, fac_tau_h, fac_tau_ca, fac_tau_syn,
-                    rt_over_zf, noise[b], n_steps, n_burn_in, 1, vrec[b])
-        elif size == 1:  # no lanes to fill: the single-simulation kernel
-            status[lo] = K.integrate(gbar[lo], gsyn[lo], fac_tau_m, fac_tau_h, fac_tau_ca, fac_tau_syn,
-                                     rt_over_zf, noise[0], n_steps, n_burn_in, 1, vrec[0])
-        else:
-            KB.integrate_group(gbar[lo:hi], gsyn[lo:hi], fac_tau_m, fac_tau_h, fac_tau_ca,
-                               fac_tau_syn, rt_over_zf, noise, n_steps, n_burn_in, 1, vrec,
-                               status[lo:hi])
+        K.integrate(gbar[lo:hi], gsyn[lo:hi], fac_tau_m, fac_tau_h, fac_tau_ca, fac_tau_syn, rt_over_zf,
+                    noise, n_steps, n_burn_in, 1, vrec, status[lo:hi], exact)
         for b in range(size):
             if status[lo + b] == K.STATUS_OK:
                 S.summary_statistics(vrec[b], M.DT, stats[lo + b], counts[lo + b], interior, head, tail)
@@ -88,16 +76,14 @@ def _simulate_batch(gbar, gsyn, fac_tau_m, fac_tau_h, fac_tau_ca, fac_tau_syn, r
                     counts[lo + b, q] = 0
 
 
-def _lanes(n: int, n_threads: int | None, exact: bool, lanes: int | None) -> int:
-    """Simulations per group: ``kernel_batch.LANES``, fewer when that would leave threads idle."""
+def _lanes(n: int, n_threads: int | None, lanes: int | None) -> int:
+    """Simulations per group: ``kernel.LANES``, fewer when that would leave threads idle."""
     if lanes is not None:
         if lanes < 1:
             raise ValueError(f"lanes must be >= 1, got {lanes}")
         return lanes
-    if exact:
-        return 1
     threads = min(n_threads or numba.get_num_threads(), numba.get_num_threads())
-    return max(1, min(KB.LANES, -(-n // threads)))
+    return max(1, min(K.LANES, -(-n // threads)))
 
 
 def noise_seeds(seed: int | np.ndarray | None, n: int) -> np.ndarray:
@@ -158,11 +144,11 @@ def simulate(
     required to lie in the prior unless ``within_prior=False``. seed: see ``noise_seeds``.
     noise_std: noise current in uA per neuron and 0.025-ms step (0 for deterministic runs).
     temperature in kelvin (Q10 factors are 1 at 283 K). n_threads: cores to use (default all).
-    exact: use libm's exp in the reference's order of operations (``kernel.integrate_libm``,
-    about 1.5x slower) instead of the vectorised exp; the two differ by rounding only, which
-    matters solely for chaotic parameter sets (where 1-ulp changes of theta matter as much).
-    lanes: simulations integrated side by side (default 8, fewer for small batches; 1 runs the
-    single-simulation kernel); the results do not depend on it.
+    exact: use libm's exp (the reference's arithmetic, about 2x slower) instead of the
+    vectorised exp; the two differ by rounding only, which matters solely for chaotic parameter
+    sets (where 1-ulp changes of theta matter as much).
+    lanes: simulations integrated side by side (default 8, fewer for small batches); the results
+    do not depend on it.
     """
     theta = check_parameters(theta, within_prior=within_prior)
     if not np.isfinite(noise_std) or noise_std < 0:
@@ -177,7 +163,7 @@ def simulate(
         with _threads(n_threads):
             _simulate_batch(gbar, gsyn, f["tau_m"], f["tau_h"], float(f["tau_ca"][0]),
                             f["syn_tau"], float(f["rt_over_zf"][0]), seeds, float(noise_std),
-                            M.N_STEPS, M.N_BURN_IN, bool(exact), _lanes(n, n_threads, exact, lanes),
+                            M.N_STEPS, M.N_BURN_IN, bool(exact), _lanes(n, n_threads, lanes),
                             stats, counts, status,
                             S.SAVGOL_INTERIOR, S.SAVGOL_HEAD, S.SAVGOL_TAIL)
     return Simulations(theta=theta, stats=stats, counts=counts, diverged=status != K.STATUS_OK)
@@ -215,10 +201,10 @@ def simulate_voltage(
         noise = np.empty((3, n_steps))
         N.fill_noise(int(noise_seeds(seed, 1)[0]) if seed is None else int(seed), float(noise_std), noise)
     n_rec = (n_steps - 1) // stride + 1
-    v = np.empty((3, n_rec))
-    integrate = kernel_libm.integrate_libm if exact else K.integrate
-    st = integrate(gbar[0], gsyn[0], f["tau_m"], f["tau_h"], float(f["tau_ca"][0]), f["syn_tau"],
-                     float(f["rt_over_zf"][0]), noise, n_steps, 0, stride, v)
-    if st != K.STATUS_OK:
+    v = np.empty((1, 3, n_rec))
+    status = np.zeros(1, dtype=np.int64)
+    K.integrate(gbar, gsyn, f["tau_m"], f["tau_h"], float(f["tau_ca"][0]), f["syn_tau"],
+                float(f["rt_over_zf"][0]), noise[None], n_steps, 0, stride, v, status, bool(exact))
+    if status[0] != K.STATUS_OK:
         raise RuntimeError("pyloric simulation diverged (V left +-1e4 mV or became NaN)")
-    return np.arange(n_rec) * stride * M.DT, v
+    return np.arange(n_rec) * stride * M.DT, v[0]

@@ -1,13 +1,14 @@
 """The budget of each size of the pyloric task, and its description (light module, imported by ``__init__``).
 
-A simulation costs 0.2-0.4 core-seconds (statistics included) and about 1 % of prior
+A simulation costs about 0.1 core-seconds in the bank's groups of 8 (noise and statistics
+included; 0.12 alone, up to 1.7x more on busy shared cores) and about 1.3 % of prior
 simulations are valid, so valid training simulations are the bottleneck: 2,000 -> 26,
-100,000 -> ~1,000 (Goncalves et al. trained on 174,000 valid of ~18 M; Deistler et al. on
+100,000 -> ~1,300 (Goncalves et al. trained on 174,000 valid of ~18 M; Deistler et al. on
 438,608 valid of 9 M, over three rounds). ``npe_restricted`` spends ``rounds`` more simulations
 after the bank, each round drawn from the prior restricted by a classifier of valid parameters.
 
-The first 2,000 prior simulations of bank 0 ship with the code (``data.load_bank``): smoke and
-default read them instead of spending 6.4 minutes of 2 cores on the same numbers.
+The first rows of bank 0 ship with the code (``shipped_bank``, up to 100,000, about 3 core-hours):
+smoke and default read their 2,000 and full reads all that shipped instead of simulating them.
 
 What a default run spends (2 free cores, ~0.19 s wall a simulation): ``npe_restricted``'s rounds
 2 x 300 (~1.8 min, every run) and the predictive checks 4 methods x 200 (~2.5 min); training
@@ -17,12 +18,11 @@ seeds: at ``false_negatives`` 0 it keeps 66-100 % of the prior and 92 % of held-
 tighter thresholds lose valid rows about as fast as invalid ones), so the rounds add prior draws.
 The predictive checks are 200 per method so that valid fractions of a few percent are told apart.
 
-What full spends, at the ~0.38 core-s a simulation measured here with both cores busy (0.25 on
-one core of a quiet machine): the bank 100,000 (~10.5 core-hours; ``prepare`` returns its chunks
-beyond the shipped rows as steps, which ``--executor slurm`` runs as a job array before any
-cell), ``npe_restricted``'s rounds 2 x 100,000 (~21 core-hours inside its cell, which cannot be
+What full spends: the bank 100,000 (shipped; the rows not shipped yet are ``prepare``'s chunks,
+which ``--executor slurm`` runs as a job array before any cell, ~0.1 core-s each),
+``npe_restricted``'s rounds 2 x 100,000 (~6 core-hours inside its cell, which cannot be
 prepared because each round needs the classifier of the last: give that job many cores, e.g.
-32 cores ~ 20 min a round), predictive checks 4 x 1,000 (0.4 core-hours).
+32 cores ~ 10 min a round), predictive checks 4 x 1,000 (0.1 core-hours).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Budget:
     max_epochs: int  # NPE training epochs at most (sbi stops earlier on a validation plateau)
     rounds: tuple[int, ...] = ()  # npe_restricted: simulations of each round after the bank
     classifier_epochs: int = 100  # npe_restricted: classifier epochs at most per round
-    # False: the bank is the shipped rows whatever the bank seed and device (a pipeline check never simulates it)
+    # False: the bank is the shipped rows (up to n_simulations) whatever the bank seed and device; it is never simulated
     simulate_bank: bool = True
 
 

@@ -1,4 +1,4 @@
-"""The pyloric network in torch: whole batches per step, for GPUs (the same equations as ``kernel``).
+"""The pyloric network in torch: whole batches per step, for GPUs (``equations``' formulas, as ``kernel``).
 
 Each of the 440,000 steps is a handful of batched tensor operations, so the cost per step is
 nearly independent of the batch size on a GPU; on a CPU the numba path is far faster and this
@@ -16,9 +16,18 @@ import numpy as np
 import torch
 
 from tasks.pyloric import circuit as M
+from tasks.pyloric import equations as E
 from tasks.pyloric import statistics as S
-from tasks.pyloric.kernel import _TERMS  # (p, a, b) of exp((V * p + a) / b), one source of truth
 from tasks.pyloric.prior import check_parameters
+
+# The equations in their Python form: the same formulas as the numba kernel, on tensors.
+_exponent, _logistic, _relax = E.exponent.py_func, E.logistic.py_func, E.relax.py_func
+_time_constant, _kca_steady_state = E.time_constant.py_func, E.kca_steady_state.py_func
+_m3h, _m4 = E.m3h.py_func, E.m4.py_func
+_calcium_steady_state, _membrane_exponent = E.calcium_steady_state.py_func, E.membrane_exponent.py_func
+_total_conductance, _total_current = E.total_conductance.py_func, E.total_current.py_func
+_forward_euler_voltage = E.forward_euler_voltage.py_func
+_synapse_tau, _synapse_euler = E.synapse_tau.py_func, E.synapse_euler.py_func
 
 
 class _Network:
@@ -30,70 +39,56 @@ class _Network:
         as_t = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float64), device=device).to(dtype)  # noqa: E731
         self.gbar = as_t(theta[:, :24].reshape(-1, 3, 8) * M.AREA * f["gbar"])  # (B, 3, 8) mS
         self.gsyn = as_t(np.exp(theta[:, 24:]) * f["syn_gbar"])  # (B, 7) mS
-        self.fac = as_t(np.concatenate([f["tau_m"], f["tau_h"]]))  # (11,)
+        self.neg_dt_fac = as_t(-M.DT * np.concatenate([f["tau_m"], f["tau_h"]]))  # (11,)
         self.fac_syn = as_t(f["syn_tau"])
         self.rt_over_zf = float(f["rt_over_zf"][0])
         self.exp_ca = float(np.exp(-M.DT * f["tau_ca"][0] / M.TAU_CA))
-        self.tp, self.ta, self.tb = (as_t(_TERMS[:, k]) for k in range(3))
+        self.tp, self.ta, self.tb = (as_t(E.TERMS[:, k]) for k in range(3))
         self.post = torch.as_tensor(M.SYN_POST, device=device)
         self.pre = torch.as_tensor(M.SYN_PRE, device=device)
         self.syn_e = as_t(M.SYN_E)
         self.kminus = as_t(M.SYN_KMINUS)
-        self.e_mem = as_t([M.E_NA, 0.0, 0.0, M.E_K, M.E_K, M.E_K, M.E_H, M.E_LEAK])  # Ca: E_Ca
         b = theta.shape[0]
         self.v = torch.full((b, 3), M.E_LEAK, device=device, dtype=dtype)
         self.ca = torch.full((b, 3), M.CA_0, device=device, dtype=dtype)
-        self.x = torch.zeros((b, 3, 11), device=device, dtype=dtype)  # m x7, h x4
+        self.x = torch.zeros((b, 3, E.N_GATES), device=device, dtype=dtype)  # m x7, h x4
         self.s = torch.zeros((b, 7), device=device, dtype=dtype)
 
     def step(self, noise: torch.Tensor | None) -> None:
         """One 0.025-ms step; noise (B, 3) uA or None."""
-        dt = M.DT
         v, ca, x, s = self.v, self.ca, self.x, self.s
-        e = torch.exp((v[..., None] * self.tp + self.ta) / self.tb)  # (B, 3, 27)
-        sig = 1.0 / (1.0 + e)
+        e = torch.exp(_exponent(v[..., None], self.tp, self.ta, self.tb))  # (B, 3, 27)
+        sig = _logistic(e)
 
         gs = self.gsyn * s  # (B, 7)
         g_syn = torch.zeros_like(v).index_add_(1, self.post, gs)
         i_syn = torch.zeros_like(v).index_add_(1, self.post, gs * self.syn_e)
 
-        m, h = x[..., :7], x[..., 7:]
-        open_ = torch.stack([
-            m[..., 0] ** 3 * h[..., 0], m[..., 1] ** 3 * h[..., 1], m[..., 2] ** 3 * h[..., 2],
-            m[..., 3] ** 3 * h[..., 3], m[..., 4] ** 4, m[..., 5] ** 4, m[..., 6],
-            torch.ones_like(v),
-        ], dim=-1)
-        c = self.gbar * open_  # (B, 3, 8) channel conductances
-        e_ca = self.rt_over_zf * torch.log(M.CA_OUT / ca)
-        i_ca = (c[..., 1] + c[..., 2]) * (v - e_ca)
-        ca_inf = M.CA_0 - M.CA_F * i_ca
-        ca_new = ca_inf + (ca - ca_inf) * self.exp_ca
-        g_tot = g_syn + c.sum(-1)
-        i_tot = i_syn + (c * self.e_mem).sum(-1) + (c[..., 1] + c[..., 2]) * e_ca
+        g = self.gbar
+        c = [_m3h(g[..., k], x[..., k], x[..., 7 + k]) for k in range(4)]
+        c += [_m4(g[..., 4], x[..., 4]), _m4(g[..., 5], x[..., 5]), g[..., 6] * x[..., 6], g[..., 7]]
+        e_ca = self.rt_over_zf * torch.log(M.CA_OUT / ca)  # as the kernel: libm's log of [Ca]
+        ca_new = _relax(ca, _calcium_steady_state(c[1], c[2], v, e_ca), self.exp_ca)
+        g_tot = _total_conductance(g_syn, *c)
+        i_tot = _total_current(i_syn, *c, e_ca)
         if noise is not None:
             i_tot = i_tot + noise
-        safe_g = torch.where(g_tot == 0.0, torch.ones_like(g_tot), g_tot)
-        v_inf = i_tot / safe_g
-        v_new = torch.where(g_tot == 0.0, v + dt * i_tot / M.CAPACITANCE,
-                            v_inf + (v - v_inf) * torch.exp(-dt * g_tot / M.CAPACITANCE))
+        closed = g_tot == 0.0
+        v_inf = i_tot / torch.where(closed, torch.ones_like(g_tot), g_tot)
+        v_new = torch.where(closed, _forward_euler_voltage(v, i_tot),
+                            _relax(v, v_inf, torch.exp(_membrane_exponent(g_tot))))
 
-        x_inf = torch.stack([
-            sig[..., 0], sig[..., 2], sig[..., 4], sig[..., 7], ca / (ca + 3.0) * sig[..., 9],
-            sig[..., 11], sig[..., 13], sig[..., 16], sig[..., 19], sig[..., 21], sig[..., 24],
-        ], dim=-1)
-        tau = torch.stack([
-            2.64 - 2.52 * sig[..., 1], 43.4 - 42.6 * sig[..., 3], 2.8 + 14.0 / (e[..., 5] + e[..., 6]),
-            23.2 - 20.8 * sig[..., 8], 180.6 - 150.2 * sig[..., 10], 14.4 - 12.8 * sig[..., 12],
-            2.0 / (e[..., 14] + e[..., 15]), 1.34 * sig[..., 17] * (1.5 + sig[..., 18]),
-            210.0 - 179.6 * sig[..., 20], 120.0 + 300.0 / (e[..., 22] + e[..., 23]),
-            77.2 - 58.4 * sig[..., 25],
-        ], dim=-1)
-        self.x = x_inf + (x - x_inf) * torch.exp(-dt * self.fac / tau)
+        targets, taus = [], []
+        for gate, (inf_term, form, t1, t2, c0, c1) in enumerate(E.GATES):
+            target = sig[..., inf_term]
+            targets.append(_kca_steady_state(ca, target) if gate == E.KCA_GATE else target)
+            taus.append(_time_constant(form, c0, c1, sig[..., t1], sig[..., t2], e[..., t1], e[..., t2]))
+        decay = torch.exp(self.neg_dt_fac / torch.stack(taus, dim=-1))
+        self.x = _relax(x, torch.stack(targets, dim=-1), decay)
 
-        s_inf = sig[..., 26][:, self.pre]  # (B, 7) at the presynaptic V
-        s_tau = self.kminus * (1.0 - s_inf) / self.fac_syn
-        s_new = s + (s_inf - s) * dt / s_tau
-        self.s = torch.where(dt > s_tau, s_inf, s_new)
+        s_inf = sig[..., E.SYNAPSE_TERM][:, self.pre]  # (B, 7) at the presynaptic V
+        s_tau = _synapse_tau(s_inf, self.kminus, self.fac_syn)
+        self.s = torch.where(M.DT > s_tau, s_inf, _synapse_euler(s, s_inf, s_tau))
         self.v, self.ca = v_new, ca_new
 
 

@@ -7,7 +7,7 @@ import pytest
 from pyloric_reference import REFERENCE, STATS_SEED_5340, THETA_TEST, reference_table
 
 from tasks.pyloric import kernel as K
-from tasks.pyloric import kernel_libm
+from tasks.pyloric.fast_exp import vexp
 from tasks.pyloric.noise import fill_noise
 from tasks.pyloric.simulator import noise_seeds, simulate, simulate_voltage
 
@@ -27,7 +27,7 @@ def test_noise_free_statistics_match_reference_exact_arithmetic(reference_rows) 
 
 def test_noise_free_statistics_match_reference_fast_kernel(reference_rows) -> None:
     theta, expected, chaotic = reference_rows
-    sims = simulate(theta, noise_std=0.0)  # 21 rows: groups of 8 SIMD lanes (kernel_batch)
+    sims = simulate(theta, noise_std=0.0)  # 21 rows: groups of 8 SIMD lanes
     np.testing.assert_array_equal(np.isnan(sims.stats[~chaotic]), np.isnan(expected[~chaotic]))
     np.testing.assert_allclose(sims.stats[~chaotic], expected[~chaotic], rtol=1e-3, equal_nan=True)
 
@@ -58,24 +58,24 @@ def test_noisy_run_matches_reference_with_same_seed() -> None:
 def test_vectorised_exp_is_accurate() -> None:
     x = np.concatenate([np.linspace(-700.0, 700.0, 100_001), np.linspace(-1.0, 1.0, 10_001)])
     out, bits = np.empty_like(x), np.empty(x.shape, dtype=np.int64)
-    K.vexp(x, out, bits, bits.view(np.float64))
+    vexp(x, out, bits, bits.view(np.float64))
     np.testing.assert_allclose(out, np.exp(x), rtol=3e-16, atol=0)
 
 
-def test_fast_kernel_agrees_with_the_libm_kernel() -> None:
+def test_fast_exp_agrees_with_libm_exp_over_a_trace() -> None:
     from tasks.pyloric import circuit as M
 
     theta, _ = reference_table()
     f = M.temperature_factors()
     out = {}
-    for name, fn in (("fast", K.integrate), ("libm", kernel_libm.integrate_libm)):
-        v = np.empty((3, 4000))
-        status = fn(theta[0, :24].reshape(3, 8) * M.AREA, np.exp(theta[0, 24:]), f["tau_m"],
-                    f["tau_h"], 1.0, f["syn_tau"], float(f["rt_over_zf"][0]), np.zeros((3, 0)),
-                    160_000, 0, 40, v)
-        assert status == K.STATUS_OK
-        out[name] = v
-    assert np.abs(out["fast"] - out["libm"]).max() < 1e-5
+    for libm in (False, True):
+        v, status = np.empty((1, 3, 4000)), np.zeros(1, dtype=np.int64)
+        K.integrate(theta[:1, :24].reshape(1, 3, 8) * M.AREA, np.exp(theta[:1, 24:]), f["tau_m"],
+                    f["tau_h"], 1.0, f["syn_tau"], float(f["rt_over_zf"][0]), np.zeros((1, 3, 0)),
+                    160_000, 0, 40, v, status, libm)
+        assert status[0] == K.STATUS_OK
+        out[libm] = v
+    assert 0 < np.abs(out[False] - out[True]).max() < 1e-5  # rounding only
 
 
 def test_voltage_trace_is_the_one_behind_the_statistics() -> None:
@@ -174,22 +174,22 @@ def test_stale_numba_caches_are_dropped(tmp_path, monkeypatch) -> None:
 
 
 def test_simd_groups_equal_single_simulations_bit_for_bit() -> None:
-    """kernel_batch performs kernel.integrate's operations lane by lane: the statistics do not
-    depend on how a batch is grouped (1 = the single-simulation kernel, 3, and 8 lanes)."""
+    """The kernel performs the same operations in every lane: the statistics do not depend on
+    how a batch is grouped (1, 3 and 8 lanes), with the fast exp and with libm's."""
     theta = np.concatenate([THETA_TEST[None], reference_table()[0][:4]])
     seeds = np.array([5340, 1, 2, 3, 4])
-    runs = [simulate(theta, seeds, lanes=lanes, n_threads=1) for lanes in (1, 3, 8)]
-    for other in runs[1:]:
-        np.testing.assert_array_equal(other.stats, runs[0].stats)
-        np.testing.assert_array_equal(other.counts, runs[0].counts)
-    np.testing.assert_allclose(runs[2].stats[0], STATS_SEED_5340, rtol=1e-5)
+    for exact in (False, True):
+        runs = [simulate(theta, seeds, lanes=lanes, n_threads=1, exact=exact) for lanes in (1, 3, 8)]
+        for other in runs[1:]:
+            np.testing.assert_array_equal(other.stats, runs[0].stats)
+            np.testing.assert_array_equal(other.counts, runs[0].counts)
+        np.testing.assert_allclose(runs[2].stats[0], STATS_SEED_5340, rtol=1e-5)
     with pytest.raises(ValueError, match="lanes"):
         simulate(THETA_TEST, lanes=0)
 
 
 def test_diverging_lane_leaves_its_group_untouched() -> None:
     from tasks.pyloric import circuit as M
-    from tasks.pyloric import kernel_batch as KB
 
     theta, _ = reference_table()
     f = M.temperature_factors()
@@ -198,9 +198,11 @@ def test_diverging_lane_leaves_its_group_untouched() -> None:
     gsyn = np.ascontiguousarray(np.exp(theta[:3, 24:]))
     args = (f["tau_m"], f["tau_h"], 1.0, f["syn_tau"], float(f["rt_over_zf"][0]))
     vrec, status = np.empty((3, 3, 200)), np.zeros(3, dtype=np.int64)
-    KB.integrate_group(gbar, gsyn, *args, np.zeros((3, 3, 0)), 8000, 0, 40, vrec, status)
+    K.integrate(gbar, gsyn, *args, np.zeros((3, 3, 0)), 8000, 0, 40, vrec, status, False)
     np.testing.assert_array_equal(status, [K.STATUS_OK, K.STATUS_DIVERGED, K.STATUS_OK])
     for lane in (0, 2):
-        alone = np.empty((3, 200))
-        assert K.integrate(gbar[lane], gsyn[lane], *args, np.zeros((3, 0)), 8000, 0, 40, alone) == K.STATUS_OK
-        np.testing.assert_array_equal(vrec[lane], alone)
+        alone, alone_status = np.empty((1, 3, 200)), np.zeros(1, dtype=np.int64)
+        K.integrate(gbar[lane:lane + 1], gsyn[lane:lane + 1], *args, np.zeros((1, 3, 0)), 8000, 0, 40, alone,
+                    alone_status, False)
+        assert alone_status[0] == K.STATUS_OK
+        np.testing.assert_array_equal(vrec[lane], alone[0])
