@@ -62,6 +62,16 @@ def coverage_error(samples: np.ndarray, truths: np.ndarray, levels: np.ndarray =
     return float(np.max(np.abs(coverage - levels))), coverage.tolist()
 
 
+def proportion_interval(k: int, n: int, level: float = 0.95) -> list[float]:
+    """Clopper-Pearson interval of a proportion k / n (exact: right for counts near 0 or n)."""
+    from scipy.stats import binomtest
+
+    if n == 0:
+        return [0.0, 1.0]
+    ci = binomtest(k, n).proportion_ci(confidence_level=level, method="exact")
+    return [float(ci.low), float(ci.high)]
+
+
 def posterior_predictive(data: PyloricData, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Statistics (m, 18) and counts (m, 7) of the first m samples, with the shared noise seeds."""
     from tasks.pyloric.simulator import simulate
@@ -101,6 +111,8 @@ def evaluate(data: PyloricData, output: dict) -> Evaluation:
         metrics["median_distance"] = float("nan")
         notes["median_distance"] = f"none of the {len(valid)} predictive simulations is valid"
     details = {"n_predictive": int(len(valid)), "n_valid_predictive": int(valid.sum()), "n_close": int(close.sum()),
+               "valid_fraction_ci95": proportion_interval(int(valid.sum()), len(valid)),
+               "close_fraction_ci95": proportion_interval(int(close.sum()), len(close)),
                "coverage": coverage, "levels": LEVELS.tolist(), "n_heldout": int(len(data.theta_heldout)),
                "n_train_valid": int(output.get("n_train_valid", len(data.theta_train))), "n_simulations": data.n_simulations,
                "rounds": rounds}

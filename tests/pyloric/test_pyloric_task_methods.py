@@ -67,12 +67,15 @@ def test_restricted_rounds_at_smoke_size() -> None:
     assert [r["n_simulations"] for r in later] == list(budget.rounds)
     for r in later:
         assert r["n_valid"] == round(r["valid_fraction"] * r["n_simulations"])
-        assert 0 < r["prior_acceptance"] <= 1
+        assert 0 < r["prior_acceptance"] <= 1 and r["simulation_seconds"] >= 0
     # NPE learns from the valid simulations of every round except the held-out ones
     assert out["n_train_valid"] == len(data.theta_train) + sum(r["n_valid"] for r in later)
     evaluation = evaluate(data, out)
     assert evaluation.metrics["proposal_valid_fraction"] == later[-1]["valid_fraction"]
     assert evaluation.details["rounds"] == out["rounds"]
+    n_valid = evaluation.details["n_valid_predictive"]
+    low, high = evaluation.details["valid_fraction_ci95"]
+    assert low <= n_valid / evaluation.details["n_predictive"] <= high
 
 
 def test_a_round_without_a_valid_simulation_joins_the_next_rounds_batch() -> None:
@@ -92,3 +95,19 @@ def test_a_round_without_a_valid_simulation_joins_the_next_rounds_batch() -> Non
     one_valid = np.concatenate([invalid[:1], np.zeros((1, 18))])
     assert _append(Recorder(), np.ones((2, 31)), one_valid, held) is None
     assert batches == [(5, 1)]
+
+
+def test_enrichment_of_a_learnable_valid_region() -> None:
+    """Valid iff the first parameter lies in the lower quarter of its range: a classifier that
+    learns it keeps most valid parameters and enriches towards 4x (the inverse of the share)."""
+    from tasks.pyloric.enrichment import enrichment
+    from tasks.pyloric.prior import sample_prior
+
+    theta = sample_prior(4000, np.random.default_rng(0))
+    valid = theta[:, 0] < LOWER[0] + 0.25 * (UPPER[0] - LOWER[0])
+    row = enrichment(theta[:3000], valid[:3000], theta[3000:], valid[3000:], false_negatives=(0.0, 0.1),
+                     max_epochs=30)
+    assert row["n_train"] == 3000 and row["n_valid"] == int(valid[:3000].sum())
+    loose, tight = row["false_negatives=0"], row["false_negatives=0.1"]
+    assert loose["valid_kept"] >= tight["valid_kept"] >= 0.8
+    assert 2.0 < tight["enrichment"] <= 1 / valid[3000:].mean() + 1e-9

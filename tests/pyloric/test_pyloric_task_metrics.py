@@ -50,3 +50,15 @@ def test_coverage_of_calibrated_and_overconfident_posteriors() -> None:
     # far off: coverage 0 at every level, the largest error is the top level 0.95
     error, _ = coverage_error(samples + 100.0, truths)
     assert error == pytest.approx(0.95)
+
+
+def test_proportion_interval_is_clopper_pearson() -> None:
+    from tasks.pyloric.metrics import proportion_interval
+
+    # none of 200: the upper bound solves (1 - p)^200 = 0.025
+    assert proportion_interval(0, 200) == pytest.approx([0.0, 1 - 0.025 ** (1 / 200)])
+    # all of 10: the lower bound solves p^10 = 0.025
+    assert proportion_interval(10, 10) == pytest.approx([0.025 ** (1 / 10), 1.0])
+    low, high = proportion_interval(50, 100)
+    assert low < 0.5 < high and high - 0.5 == pytest.approx(0.5 - low)
+    assert proportion_interval(0, 0) == [0.0, 1.0]
