@@ -87,7 +87,6 @@ GATES = (
 )
 N_GATES = len(GATES)
 KCA_GATE = 4
-GATE_TABLE = np.array(GATES, dtype=np.float64)  # the same, as one array for the kernel
 
 #: Channel reversal potentials (mV); the calcium channels' E_Ca is set per step.
 CHANNEL_E = (M.E_NA, 0.0, 0.0, M.E_K, M.E_K, M.E_K, M.E_H, M.E_LEAK)

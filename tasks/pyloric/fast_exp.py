@@ -55,10 +55,7 @@ def vexp(x: np.ndarray, out: np.ndarray, bits: np.ndarray, scale: np.ndarray) ->
 
 
 @numba.njit(**_JIT)
-def exp_row(x: np.ndarray, out: np.ndarray, bits: np.ndarray, scale: np.ndarray, libm: bool) -> None:
-    """out = exp(x): libm's (the reference's arithmetic) when ``libm``, else ``vexp``."""
-    if libm:
-        for i in range(x.shape[0]):
-            out[i] = math.exp(x[i])
-    else:
-        vexp(x, out, bits, scale)
+def libm_exp_row(x: np.ndarray, out: np.ndarray) -> None:
+    """out = exp(x) with libm's exp, one call per element (the reference's arithmetic)."""
+    for i in range(x.shape[0]):
+        out[i] = math.exp(x[i])

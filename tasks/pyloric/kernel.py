@@ -4,7 +4,7 @@ Exponential Euler for V, [Ca] and the gates (gates and synapses see the previous
 forward Euler for the graded synapses, in the order of the reference Cython code; every formula
 is ``equations``'. Every state variable is a row of 3 x L values (neuron-major, lanes innermost),
 and each step is a sequence of innermost loops over a row that LLVM turns into vector
-instructions: all exponentials of a step go through ``fast_exp.exp_row`` at once, the gates are
+instructions: all exponentials of a step go through ``fast_exp`` at once, then the gates,
 one loop per gate. Each lane performs the same operations in the same order whatever L (no fused
 multiply-adds), so a simulation's result does not depend on its group; L = 1 is the single
 simulation of ``simulator.simulate_voltage``. The one scalar call left is libm's log of [Ca].
@@ -25,7 +25,7 @@ import numpy as np
 from tasks.pyloric import _jit_cache  # noqa: F401  (drops stale numba caches)
 from tasks.pyloric import circuit as M
 from tasks.pyloric import equations as E
-from tasks.pyloric.fast_exp import exp_row
+from tasks.pyloric.fast_exp import libm_exp_row, vexp
 
 _JIT = dict(cache=True, error_model="numpy")
 
@@ -37,7 +37,6 @@ V_BOUND = 1.0e4  # |V| beyond this (or NaN) means the integration diverged
 LANES = 8
 
 _P, _A, _B = (np.ascontiguousarray(E.TERMS[:, k]) for k in range(3))
-_GATES = E.GATE_TABLE
 
 
 @numba.njit(**_JIT)
@@ -134,7 +133,10 @@ def integrate(
             o = t * W
             for q in range(W):
                 arg1[o + q] = E.exponent(v[q], p, a, b)
-        exp_row(arg1, e1, bits1, scale1, libm)
+        if libm:
+            libm_exp_row(arg1, e1)
+        else:
+            vexp(arg1, e1, bits1, scale1)
         for q in range(nt * W):
             sig[q] = E.logistic(e1[q])
 
@@ -181,34 +183,26 @@ def integrate(
         for q in range(W):
             arg2[ng * W + q] = E.membrane_exponent(g_tot[q])
 
-        # 3. the gates' steady states and time constants at the previous V (and [Ca])
-        for g in range(ng):
-            o = g * W
-            inf_term, form = int(_GATES[g, 0]), int(_GATES[g, 1])
-            t1, t2 = int(_GATES[g, 2]) * W, int(_GATES[g, 3]) * W
-            c0, c1 = _GATES[g, 4], _GATES[g, 5]
-            oi = inf_term * W
-            if g == E.KCA_GATE:
-                for q in range(W):
-                    x_inf[o + q] = E.kca_steady_state(ca[q], sig[oi + q])
-            else:
-                for q in range(W):
-                    x_inf[o + q] = sig[oi + q]
-            if form == E.TAU_LINEAR:
-                for q in range(W):
-                    tau[o + q] = E.time_constant(E.TAU_LINEAR, c0, c1, sig[t1 + q], 0.0, 0.0, 0.0)
-            elif form == E.TAU_INVERSE_SUM:
-                for q in range(W):
-                    tau[o + q] = E.time_constant(E.TAU_INVERSE_SUM, c0, c1, 0.0, 0.0, e1[t1 + q], e1[t2 + q])
-            elif form == E.TAU_RATIO:
-                for q in range(W):
-                    tau[o + q] = E.time_constant(E.TAU_RATIO, c0, c1, 0.0, 0.0, e1[t1 + q], e1[t2 + q])
-            else:
-                for q in range(W):
-                    tau[o + q] = E.time_constant(E.TAU_PRODUCT, c0, c1, sig[t1 + q], sig[t2 + q], 0.0, 0.0)
+        # 3. the gates' steady states and time constants at the previous V (and [Ca]); one call
+        # per gate, so that each gate's constants are known when the call is compiled (a loop
+        # over the gate table ran 8 % slower)
+        _gate_rows(0, x_inf, tau, sig, e1, ca, W)
+        _gate_rows(1, x_inf, tau, sig, e1, ca, W)
+        _gate_rows(2, x_inf, tau, sig, e1, ca, W)
+        _gate_rows(3, x_inf, tau, sig, e1, ca, W)
+        _gate_rows(4, x_inf, tau, sig, e1, ca, W)
+        _gate_rows(5, x_inf, tau, sig, e1, ca, W)
+        _gate_rows(6, x_inf, tau, sig, e1, ca, W)
+        _gate_rows(7, x_inf, tau, sig, e1, ca, W)
+        _gate_rows(8, x_inf, tau, sig, e1, ca, W)
+        _gate_rows(9, x_inf, tau, sig, e1, ca, W)
+        _gate_rows(10, x_inf, tau, sig, e1, ca, W)
         for q in range(ng * W):
             arg2[q] = E.decay_exponent(neg_dt_fac[q], tau[q])
-        exp_row(arg2, e2, bits2, scale2, libm)
+        if libm:
+            libm_exp_row(arg2, e2)
+        else:
+            vexp(arg2, e2, bits2, scale2)
         for q in range(ng * W):
             x[q] = E.relax(x[q], x_inf[q], e2[q])
 
@@ -249,3 +243,28 @@ def integrate(
                     vrec[l, n, k_rec] = v[n * L + l]
             k_rec += 1
             next_rec += rec_stride
+
+
+@numba.njit(inline="always", **_JIT)
+def _gate_rows(g, x_inf, tau, sig, e1, ca, w):
+    """Gate g's steady state and time constant (``equations.GATES[g]``) for every row element."""
+    inf_term, form, t1, t2, c0, c1 = E.GATES[g]
+    o, oi, o1, o2 = g * w, inf_term * w, t1 * w, t2 * w
+    if g == E.KCA_GATE:
+        for q in range(w):
+            x_inf[o + q] = E.kca_steady_state(ca[q], sig[oi + q])
+    else:
+        for q in range(w):
+            x_inf[o + q] = sig[oi + q]
+    if form == E.TAU_LINEAR:
+        for q in range(w):
+            tau[o + q] = E.time_constant(E.TAU_LINEAR, c0, c1, sig[o1 + q], 0.0, 0.0, 0.0)
+    elif form == E.TAU_INVERSE_SUM:
+        for q in range(w):
+            tau[o + q] = E.time_constant(E.TAU_INVERSE_SUM, c0, c1, 0.0, 0.0, e1[o1 + q], e1[o2 + q])
+    elif form == E.TAU_RATIO:
+        for q in range(w):
+            tau[o + q] = E.time_constant(E.TAU_RATIO, c0, c1, 0.0, 0.0, e1[o1 + q], e1[o2 + q])
+    else:
+        for q in range(w):
+            tau[o + q] = E.time_constant(E.TAU_PRODUCT, c0, c1, sig[o1 + q], sig[o2 + q], 0.0, 0.0)
