@@ -1,9 +1,9 @@
 """Speed and memory of the pyloric simulator (targets: <= 0.11 core-s and < 50 MB per 11-s
 simulation including its noise and statistics, as the bank simulates them: groups of 8 SIMD
 lanes; the reference Cython needs about 0.8-1.1 + 0.07 core-s). The 100,000-row shipped bank
-took 0.094 core-s a simulation on average; these 32 draws take 0.103 on a quiet 2-core machine,
-of which 0.083 integrating, 0.004 libm's log of [Ca], 0.016 the noise (generated in the
-reference's neuron-major order, so held in memory) and 0.007 the statistics. Ratios measured
+took 0.094 core-s a simulation on average; these 32 draws take 0.095-0.103 on the 2-core
+development machine, of which about 0.004 is libm's log of [Ca], 0.016 the noise (generated in
+the reference's neuron-major order, so held in memory) and 0.007 the statistics. Ratios measured
 in the same run: SIMD groups against one simulation at a time (``lanes=1``), and the vectorised
 exp against libm's, the reference's arithmetic (``exact=True``)."""
 
