@@ -1,7 +1,7 @@
 """``load`` of the pyloric task: the simulation bank split into training and held-out valid
 simulations, the observation x_o, and the noise seeds of the posterior-predictive checks.
 
-Bank sizes (prior simulations; about 1.3 % are valid, i.e. triphasic with every statistic defined):
+Bank sizes (prior simulations; about 0.96 % are valid, i.e. triphasic with every statistic defined):
 the first rows of the seed-0 CPU bank ship with the code (``shipped_bank``: up to 100,000, about
 3 core-hours to simulate). Smoke and default read them whatever the bank seed; full reads them
 with ``bank_seed`` 0 on the CPU and simulates only the rows beyond, under

@@ -14,8 +14,6 @@ region over the prior's. Deistler et al. (2022) went from 0.97 % valid in the pr
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
 import sys
 import time
@@ -23,7 +21,7 @@ import time
 import numpy as np
 
 from tasks.pyloric import shipped_bank
-from tasks.pyloric.methods.restricted import BATCH_SIZE, CLASSIFIER, INVALID_SHARE, LEARNING_RATE, VALIDATION_FRACTION
+from tasks.pyloric.methods.restricted import BATCH_SIZE, CLASSIFIER, INVALID_SHARE, train_classifier
 from tasks.pyloric.prior import box_uniform
 
 
@@ -45,10 +43,7 @@ def enrichment(theta: np.ndarray, valid: np.ndarray, theta_test: np.ndarray, val
     x = np.where(valid[:, None], 0.0, np.nan)  # the classifier sees validity only
     estimator.append_simulations(torch.as_tensor(theta, dtype=torch.float32), torch.as_tensor(x, dtype=torch.float32))
     started = time.perf_counter()
-    with contextlib.redirect_stdout(io.StringIO()):  # sbi prints every epoch
-        estimator.train(training_batch_size=batch_size, learning_rate=LEARNING_RATE,
-                        validation_fraction=VALIDATION_FRACTION, max_num_epochs=max_epochs,
-                        loss_importance_weights=True, subsample_invalid_sims=invalid_share)
+    train_classifier(estimator, max_epochs, batch_size, invalid_share)
     row = {"n_train": int(len(theta)), "n_valid": int(valid.sum()), "batch_size": batch_size,
            "invalid_share": invalid_share, "train_seconds": round(time.perf_counter() - started, 1)}
     base = valid_test.mean()

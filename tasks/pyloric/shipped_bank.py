@@ -150,13 +150,13 @@ def _commit() -> str:
         return "unknown"
 
 
-def _merge(p: int, chunks: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    cat = {k: np.concatenate([c[k] for c in chunks]) for k in _FIELDS}
-    if not np.array_equal(cat["theta"].astype(np.float32).astype(np.float64), cat["theta"]):
+def _compact(p: int, bank: B.Bank) -> dict[str, np.ndarray]:
+    """Part p's arrays in their stored types (float32 parameters are exact: prior draws are float32)."""
+    if not np.array_equal(bank.theta.astype(np.float32).astype(np.float64), bank.theta):
         raise AssertionError(f"part {p}: prior draws are not float32 values; storing them as float32 would lose bits")
-    return {"theta": cat["theta"].astype(np.float32), "noise_seeds": cat["noise_seeds"].astype(np.uint32),
-            "stats": cat["stats"].astype(np.float32), "counts": cat["counts"].astype(np.int32),
-            "diverged": cat["diverged"].astype(bool)}
+    return {"theta": bank.theta.astype(np.float32), "noise_seeds": bank.noise_seeds.astype(np.uint32),
+            "stats": bank.stats.astype(np.float32), "counts": bank.counts.astype(np.int32),
+            "diverged": bank.diverged.astype(bool)}
 
 
 def build_part(p: int, root: Path | None = None, n_threads: int | None = None) -> dict:
@@ -171,7 +171,7 @@ def build_part(p: int, root: Path | None = None, n_threads: int | None = None) -
               flush=True)
     bank = B.simulation_bank((p + 1) * ROWS_PER_PART, SEED, root=root,
                              chunk_size=CHUNK_SIZE, start=first * CHUNK_SIZE, n_threads=n_threads)
-    arrays = _merge(p, [{k: getattr(bank, k) for k in _FIELDS}])
+    arrays = _compact(p, bank)
     FOLDER.mkdir(parents=True, exist_ok=True)
     path = part_path(p)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")

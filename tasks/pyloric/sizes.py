@@ -1,9 +1,9 @@
 """The budget of each size of the pyloric task, and its description (light module, imported by ``__init__``).
 
 A simulation costs about 0.1 core-seconds in the bank's groups of 8 (noise and statistics
-included; 0.12 alone, up to 1.7x more on busy shared cores) and about 1.3 % of prior
+included; 0.12 alone, up to 1.7x more on busy shared cores) and about 0.96 % of prior
 simulations are valid, so valid training simulations are the bottleneck: 2,000 -> 26,
-100,000 -> ~1,300 (Goncalves et al. trained on 174,000 valid of ~18 M; Deistler et al. on
+100,000 -> 964 (Goncalves et al. trained on 174,000 valid of ~18 M; Deistler et al. on
 438,608 valid of 9 M, over three rounds). ``npe_restricted`` spends ``rounds`` more simulations
 after the bank, each round drawn from the prior restricted by a classifier of valid parameters.
 

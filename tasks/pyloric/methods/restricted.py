@@ -47,14 +47,22 @@ SIMULATION_CHUNK = 100  # simulations per progress step
 MAX_DRAW_BATCHES = 50  # posterior draws tried per sample before giving up on the region
 
 
+def train_classifier(estimator, max_epochs: int, batch_size: int = BATCH_SIZE,
+                     invalid_share: float = INVALID_SHARE) -> None:
+    """Train sbi's ``RestrictionEstimator`` on its simulations as this method does (also what
+    ``enrichment`` measures)."""
+    with contextlib.redirect_stdout(io.StringIO()):  # sbi prints every epoch
+        estimator.train(training_batch_size=batch_size, learning_rate=LEARNING_RATE,
+                        validation_fraction=VALIDATION_FRACTION, max_num_epochs=max_epochs,
+                        loss_importance_weights=True,  # balance 1 % valid against 99 % invalid
+                        subsample_invalid_sims=invalid_share)
+
+
 def _classifier_region(estimator, ctx: RunContext):
     """Train the classifier on every round so far; its ``RestrictedPrior``, or None when the
     first round's validation split holds no valid simulation (sbi cannot set a threshold)."""
-    with contextlib.redirect_stdout(io.StringIO()):  # sbi prints every epoch
-        estimator.train(training_batch_size=BATCH_SIZE, learning_rate=LEARNING_RATE,
-                        validation_fraction=VALIDATION_FRACTION, max_num_epochs=ctx.budget.classifier_epochs,
-                        loss_importance_weights=True,  # balance 1 % valid against 99 % invalid
-                        subsample_invalid_sims=INVALID_SHARE)
+    train_classifier(estimator, ctx.budget.classifier_epochs)
+    with contextlib.redirect_stdout(io.StringIO()):
         try:
             return estimator.restrict_prior(allowed_false_negatives=ctx.options["false_negatives"])
         except (RuntimeError, IndexError):  # torch.max of no valid validation outputs
