@@ -3,11 +3,12 @@ reference files (light imports only: the registry imports this for every task li
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from benchmarks.data import Dataset, read_registry
 from benchmarks.task import Checklist, Direction, Method, MethodKind, Metric, Option, Task, Topline
-from tasks._sbi.sizes import BUDGETS, DESCRIPTIONS
+from tasks._sbi.sizes import BUDGETS, DESCRIPTIONS, Budget
 
 #: sbi-benchmark/sbibm commit holding the reference files (same files as the 1.1.0 wheel).
 SBIBM_COMMIT = "1a45fa72f7550e6948ba4e46fafd6d9bca085009"
@@ -32,11 +33,13 @@ def sbibm_dataset(task: str) -> Dataset:
     )
 
 
-def make_task(name: str, summary: str, data: str, toplines: tuple[Topline, ...]) -> Task:
+def make_task(name: str, summary: str, data: str, toplines: tuple[Topline, ...], budgets: Mapping[str, Budget] = BUDGETS,
+              descriptions: Mapping[str, str] = DESCRIPTIONS) -> Task:
     """The benchmark task ``name`` (a key of ``problems.PROBLEMS``) with the suite's methods.
 
     ``data`` (what the task's parameters and simulations are) and ``toplines`` (the best published
-    C2ST on sbibm's observations) are what its :class:`Checklist` says beyond what every SBI task shares.
+    C2ST on sbibm's observations) are what its :class:`Checklist` says beyond what every SBI task shares;
+    ``budgets`` and ``descriptions``: its sizes (the task folder's ``sizes``; the family's by default).
 
     ``load`` finds the problem by the task's name (``ctx.task``). ``pairs`` is the default: each
     model (npe, fmpe, nle, nre, npse, snpe) against the best baseline (rejection ABC), tested on the
@@ -56,8 +59,8 @@ def make_task(name: str, summary: str, data: str, toplines: tuple[Topline, ...])
             Metric("median_distance", Direction.LOWER, "x units",
                    "median distance of simulations from 1,000 posterior samples to x_o, mean over observations"),
         ),
-        sizes=DESCRIPTIONS,
-        budgets=BUDGETS,
+        sizes=descriptions,
+        budgets=budgets,
         methods=(
             Method("prior", MethodKind.CONTROL, _M + "methods.prior:prior", "prior draws as posterior samples"),
             Method("rejection_abc", MethodKind.BASELINE, _M + "methods.rejection_abc:rejection_abc",

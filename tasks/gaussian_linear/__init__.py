@@ -6,6 +6,7 @@ Prior, simulator, the closed-form posterior and the metric live in ``tasks._sbi`
 
 from benchmarks.task import Topline
 from tasks._sbi.task import make_task
+from tasks.gaussian_linear.sizes import BUDGETS, DESCRIPTIONS
 
 TASK = make_task(
     "gaussian_linear",
@@ -26,4 +27,6 @@ TASK = make_task(
                 protocol="the paper's main setting: 100,000 simulations, C2ST on 10,000 vs 10,000 samples (the suite's "
                          "100k and full sizes)"),
     ),
+    budgets=BUDGETS,
+    descriptions=DESCRIPTIONS,
 )

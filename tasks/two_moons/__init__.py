@@ -6,6 +6,7 @@ benchmark's observations and reference posterior samples.
 
 from benchmarks.task import Topline
 from tasks._sbi.task import make_task
+from tasks.two_moons.sizes import BUDGETS, DESCRIPTIONS
 
 TASK = make_task(
     "two_moons",
@@ -27,4 +28,6 @@ TASK = make_task(
                 protocol="the paper's main setting: 100,000 simulations, C2ST on 10,000 vs 10,000 samples (the suite's "
                          "100k and full sizes)"),
     ),
+    budgets=BUDGETS,
+    descriptions=DESCRIPTIONS,
 )
