@@ -33,12 +33,14 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m pytest tests/perf --benchmark-enable --benchmark-only \
 		--benchmark-autosave --benchmark-storage=file://results/perf
 
-# Re-records baselines/recorded/: the default run of every task, one seed, from a fresh results folder
+# Re-records baselines/recorded/: the default and smoke runs of every task, one seed, from a fresh results folder
+# (smoke too: a method of yours tried at smoke stands beside the suite's rows)
 # (commit first: each record names the commit; records from a dirty tree are flagged).
 RECORD_RUN ?= results/recorded-run
 record: $(VENV)/.installed
 	rm -rf $(RECORD_RUN)
 	$(BIN)/python -m benchmarks run --results $(RECORD_RUN) --seeds 1
+	$(BIN)/python -m benchmarks run --results $(RECORD_RUN) --seeds 1 --size smoke
 	$(BIN)/python -m benchmarks.results.recorded $(RECORD_RUN) baselines
 
 # One self-contained HTML page of results/ with the published and recorded rows: results/report.html.

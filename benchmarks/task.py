@@ -1,6 +1,6 @@
 """The task contract's declarations, at the path task packages import (``from benchmarks.task import Task``).
 
-The code lives in :mod:`benchmarks.contract`: ``task`` (Task, Method, Metric), ``options`` (Option) and
+The code lives in :mod:`benchmarks.contract`: ``task`` (Task, Method, Metric), ``options`` (Option, Param) and
 ``evaluation`` (Evaluation, Items, NotApplicable).
 """
 
@@ -10,7 +10,7 @@ from benchmarks.contract.evaluation import (
                                       NotApplicable,
                                       normalise_evaluation,
 )
-from benchmarks.contract.options import Option, OptionError
+from benchmarks.contract.options import Option, OptionError, Param
 from benchmarks.contract.task import (
                                       REQUIRED_SIZES,
                                       Checklist,
@@ -18,6 +18,8 @@ from benchmarks.contract.task import (
                                       Method,
                                       MethodKind,
                                       Metric,
+                                      Output,
+                                      Preset,
                                       Ref,
                                       Task,
                                       Topline,
@@ -26,5 +28,5 @@ from benchmarks.contract.task import (
 )
 
 __all__ = ["REQUIRED_SIZES", "Checklist", "Direction", "Evaluation", "Items", "Method", "MethodKind", "Metric",
-           "NotApplicable", "Option", "OptionError", "Ref", "Task", "Topline", "contract_problems",
+           "NotApplicable", "Option", "OptionError", "Output", "Param", "Preset", "Ref", "Task", "Topline", "contract_problems",
            "normalise_evaluation", "resolve"]

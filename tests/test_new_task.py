@@ -14,10 +14,13 @@ from benchmarks.cli.app import main
 
 @pytest.fixture
 def checkout(tmp_path):
-    """A bare checkout of the suite's layout: tasks/ as a package, tests/."""
+    """A bare checkout of the suite's layout: tasks/ as a package, tests/. Its processes see its tasks/ as part
+    of ``benchmarks.tasks``, as an editable install of a checkout maps that folder (sitecustomize below)."""
     (tmp_path / "tasks").mkdir()
     (tmp_path / "tasks" / "__init__.py").write_text('"""tasks"""\n')
     (tmp_path / "tests").mkdir()
+    (tmp_path / "sitecustomize.py").write_text(
+        f"import benchmarks.tasks\nbenchmarks.tasks.__path__.append({str(tmp_path / 'tasks')!r})\n")
     return tmp_path
 
 

@@ -11,7 +11,9 @@ from rich.console import Console
 
 from benchmarks.cli.errors import EXIT_FAILED
 from benchmarks.cli.shared import registry_of
-from benchmarks.contract.task import Checklist, Method
+from benchmarks.contract.options import Param
+from benchmarks.contract.task import Checklist, Method, Preset, Task
+from benchmarks.contract.variants import format_value
 from benchmarks.running.progress import format_seconds
 
 if TYPE_CHECKING:
@@ -39,6 +41,11 @@ def list_tasks(args: argparse.Namespace) -> int:
             table.add_row(field, escape(text))
         methods = [method_line(m, recorded.get((task.name, m.name))) for m in task.methods]
         table.add_row("methods", escape("\n".join(methods)))
+        if task.presets:
+            table.add_row("presets", escape("\n".join(preset_line(task, p, recorded.get((task.name, p.name)))
+                                                      for p in task.presets)))
+        if task.output is not None:
+            table.add_row("output", escape(task.output.description))
         table.add_row("sizes", escape("\n".join(f"{size}: {text}" for size, text in task.sizes.items())))
         table.add_row("metrics", escape("\n".join(
             f"{m.name}{' (primary)' if i == 0 else ''}: {m.direction.value} is better"
@@ -70,13 +77,40 @@ def checklist_rows(checklist: Checklist | None) -> list[tuple[str, str]]:
 
 
 def method_line(method: Method, recorded_s: float | None) -> str:
-    """``npe (model; 41s at default, recorded): summary``."""
+    """``npe (model; 41s at default, recorded): summary``, then one indented line per parameter."""
     notes = [method.kind.value]
+    if method.version != 1:
+        notes.append(f"version {method.version}")
     if method.sizes is not None:
         notes.append(f"only at {', '.join(method.sizes)} unless named")
     if recorded_s is not None:
         notes.append(f"{format_seconds(recorded_s)} at default, recorded")
-    return f"{method.name} ({'; '.join(notes)})" + (f": {method.summary}" if method.summary else "")
+    lines = [f"{method.name} ({'; '.join(notes)})" + (f": {method.summary}" if method.summary else "")]
+    lines += [f"    {p.name} = {param_default(p)} ({param_allowed(p)})" + (f"  {p.help}" if p.help else "")
+              for p in method.params]
+    return "\n".join(lines)
+
+
+def param_default(param: Param) -> str:
+    """A parameter's default as ``--method`` writes it; ``the size's`` for a budget parameter."""
+    if param.default is None:
+        return "the size's" if param.budget else "none"
+    return format_value(param.default)
+
+
+def param_allowed(param: Param) -> str:
+    """What a parameter accepts; a budget parameter's None is its size's value, not a choice of its own."""
+    text = param.allowed()
+    return text.replace(", or none (the default: not set)", "") if param.budget else text
+
+
+def preset_line(task: Task, preset: Preset, recorded_s: float | None) -> str:
+    """``svm_bf_sq = svm[rhythm=sq] (41s at default, recorded): summary``."""
+    values = ",".join(f"{name}={format_value(value)}" for name, value in preset.params.items())
+    values = f"[{values}]" if values else ""
+    timing = f" ({format_seconds(recorded_s)} at default, recorded)" if recorded_s is not None else ""
+    summary = preset.summary or task.method(preset.method).summary
+    return f"{preset.name} = {preset.method}{values}{timing}" + (f": {summary}" if summary else "")
 
 
 def recorded_times(size: str = "default") -> dict[tuple[str, str], float]:

@@ -20,7 +20,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run cells and print their leaderboard")
     run.add_argument("--task", action="append", default=[], help="task name (repeatable; default: all)")
-    run.add_argument("--method", action="append", default=[], help="method name (repeatable; default: all)")
+    run.add_argument("--method", action="append", default=[], metavar="METHOD",
+                     help="repeatable (default: each task's methods and presets): NAME, 'NAME[key=value,...]', a grid "
+                          "'NAME[key=[v1,v2]]', or a function of yours, path/to/file.py:fn or package.module:fn "
+                          "(with --task)")
     run.add_argument("--size", default="default", help="smoke, default, full or a task's own size (default: default)")
     seeds = run.add_mutually_exclusive_group()
     seeds.add_argument("--seeds", type=int, metavar="N", help="run seeds 0..N-1 (default: 1 seed, 0)")

@@ -81,9 +81,11 @@ def _conclude(args: argparse.Namespace, cells: list, registry: Registry, store: 
         console.print(f"submitted {submitted} jobs; their records land in {store.root} as they finish "
                       f"(logs in {store.root / cluster.JOBS_FOLDER / setup.run_id})")
         return 0
-    keys = {str(store.path_for(cell.key(registry.get(cell.task)))) for cell in cells}
+    # Every record of the tasks and sizes run, so that a method of the user's stands beside the suite's
+    # rows run earlier into the same folder (and the recorded reference runs).
+    shown = {(cell.task, cell.size) for cell in cells}
     records, _ = read_records(store.root)
-    ours = [record for record in records if record["_path"] in keys]
+    ours = [record for record in records if (record["task"], record["size"]) in shown]
     published, _ = baselines.read_published(baselines.default_folder())
     recorded, _ = baselines.read_recorded(baselines.default_folder())
     render.to_terminal(leaderboard.build(ours, published, recorded))

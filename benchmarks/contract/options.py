@@ -1,4 +1,5 @@
-"""Task options: typed settings a user overrides with ``--set TASK.NAME=VALUE``, checked before any cell runs."""
+"""Typed settings checked before any cell runs: a task's data options (``--set TASK.NAME=VALUE``) and a
+method's parameters (``--method 'NAME[key=value]'``, :class:`Param`)."""
 
 from __future__ import annotations
 
@@ -37,15 +38,18 @@ class Option:
     exclusive_maximum: bool = False
     budget: bool = False
 
+    #: What the messages call it.
+    word = "option"
+
     def __post_init__(self) -> None:
         if self.type not in _OPTION_TYPES:
-            raise TypeError(f"option {self.name!r}: type must be one of {_OPTION_TYPES}, got {self.type!r}")
+            raise TypeError(f"{self.word} {self.name!r}: type must be one of {_OPTION_TYPES}, got {self.type!r}")
         if self.choices is not None:
             object.__setattr__(self, "choices", tuple(self._convert(c) for c in self.choices))
         if (self.minimum is not None or self.maximum is not None) and self.type not in (int, float):
-            raise TypeError(f"option {self.name!r}: bounds need an int or float option, not {self.type.__name__}")
+            raise TypeError(f"{self.word} {self.name!r}: bounds need an int or float option, not {self.type.__name__}")
         if self.budget and self.default is not None:
-            raise TypeError(f"option {self.name!r}: a budget option's default is None (the size's budget)")
+            raise TypeError(f"{self.word} {self.name!r}: a budget {self.word}'s default is None (the size's budget)")
         if self.default is not None:
             object.__setattr__(self, "default", self.parse(self.default))
 
@@ -57,7 +61,7 @@ class Option:
         if value is None:
             if self.default is None:
                 return None
-            raise OptionError(f"option {self.name!r} needs a value ({self.allowed()})")
+            raise OptionError(f"{self.word} {self.name!r} needs a value ({self.allowed()})")
         clears = isinstance(value, str) and value.strip().lower() in ("none", "")
         if clears and self.default is None and not self._none_is_a_choice():
             return None
@@ -90,7 +94,7 @@ class Option:
             text = str(value).strip().lower()
             if text in _TRUE or text in _FALSE:
                 return text in _TRUE
-            raise OptionError(f"option {self.name!r} expects true/false, got {value!r}")
+            raise OptionError(f"{self.word} {self.name!r} expects true/false, got {value!r}")
         if self.type is Path:
             return str(Path(str(value)).expanduser())  # stored as text: JSON-able and hashable
         try:
@@ -103,9 +107,9 @@ class Option:
                 raise ValueError
             converted = self.type(value)
         except (TypeError, ValueError, OverflowError):
-            raise OptionError(f"option {self.name!r} expects {self._type_word()}, got {value!r}") from None
+            raise OptionError(f"{self.word} {self.name!r} expects {self._type_word()}, got {value!r}") from None
         if self.type is float and not math.isfinite(converted):
-            raise OptionError(f"option {self.name!r} expects a finite number, got {value!r}")
+            raise OptionError(f"{self.word} {self.name!r} expects a finite number, got {value!r}")
         return converted
 
     def _type_word(self) -> str:
@@ -117,9 +121,18 @@ class Option:
 
             close = difflib.get_close_matches(str(converted), [str(c) for c in self.choices], n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise OptionError(f"option {self.name!r} must be {self.allowed()}; got {given!r}.{hint}")
+            raise OptionError(f"{self.word} {self.name!r} must be {self.allowed()}; got {given!r}.{hint}")
         low, high = self.minimum, self.maximum
         below = low is not None and (converted <= low if self.exclusive_minimum else converted < low)
         above = high is not None and (converted >= high if self.exclusive_maximum else converted > high)
         if below or above:
-            raise OptionError(f"option {self.name!r} must be {self.allowed()}; got {given!r}")
+            raise OptionError(f"{self.word} {self.name!r} must be {self.allowed()}; got {given!r}")
+
+
+@dataclass(frozen=True)
+class Param(Option):
+    """A method's own typed parameter: the method receives it as a keyword argument, and only that method's
+    cells depend on it (their key holds it). ``budget=True``: its default (None) is the size's budget field of
+    the same name, which the method receives instead of None (latin's CNN epochs, pose's backbone)."""
+
+    word = "parameter"

@@ -70,7 +70,7 @@ class Registry:
 def discover() -> Registry:
     """Every task the three sources offer."""
     registry = Registry()
-    _from_package(registry, "tasks")
+    _from_package(registry, "benchmarks.tasks")
     _from_entry_points(registry)
     for folder in filter(None, os.environ.get(PATH_ENV, "").split(os.pathsep)):
         _from_folder(registry, Path(folder))

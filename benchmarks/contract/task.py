@@ -1,8 +1,9 @@
 """The task contract: what every task folder answers, and nothing more.
 
 A task is a folder ``tasks/<name>/`` whose ``__init__.py`` exposes ``TASK``, a :class:`Task`.
-The runner never reaches into a task's internals: it calls ``load``, each method, ``evaluate``
-and (when declared) ``figure``, in that order, for one (size, seed, options) cell.
+The runner never reaches into a task's internals: for one (size, seed, options) cell it calls ``load``,
+``method_input`` (the data without the test targets), the method, the output's check, ``evaluate`` (with
+the whole data) and (when declared) ``figure``, in that order.
 
 Callables may be given as ``"module:function"`` strings, resolved on first use, so that
 ``python -m benchmarks list`` does not import torch or scanpy for every task.
@@ -12,13 +13,19 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import hashlib
 import importlib
+import importlib.util
+import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 from typing import Any, Union
 
 from benchmarks.contract.names import UnknownName
-from benchmarks.contract.options import Option, OptionError
+from benchmarks.contract.options import Option, OptionError, Param
 
 #: The sizes every task declares. Tasks may declare more (``"10k"``), never fewer.
 REQUIRED_SIZES = ("smoke", "default", "full")
@@ -55,17 +62,28 @@ class Metric:
         return a > b if self.direction is Direction.HIGHER else a < b
 
 
+#: A method's row name: a folder name in the results, so no path separator and no leading dot.
+SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+=,\[\]-]*$")
+
+
 @dataclass(frozen=True)
 class Method:
     """A named way of producing an output from the data.
 
-    ``fn(data, ctx) -> output``, where ``ctx`` is the cell's :class:`benchmarks.running.context.RunContext`
-    (size, budget, seed and ``rng``, device, options, ``track`` and ``torch_seeded``).
+    ``fn(data, ctx, **params) -> output``: ``data`` is what the task's ``method_input`` hands a method (no
+    test targets), ``ctx`` the cell's :class:`benchmarks.running.context.RunContext` (size, budget, seed and
+    ``rng``, device, options, ``track`` and ``torch_seeded``), and ``params`` the values of the method's own
+    :class:`Param` declarations, as keyword-only arguments without defaults (the declaration holds them).
     A method must not modify ``data`` (the runner shares one loaded copy between methods) and
     never trains another method: paired comparisons are the runner's (see ``Task.pairs``).
+    ``version``: bumped whenever the method's outputs change; with its parameters it is part of the
+    key of its cells only, so a change to one method reruns only that method.
     ``sizes``: the sizes at which ``run`` includes the method unless it is asked for by name
     (``--method``); None means every size. A method too slow for a laptop's default run names the
     larger sizes it is meant for.
+    ``origin``: where the function comes from: ``suite`` for a task's own methods, else the file,
+    module or entry point of a method from outside the suite, and ``source_hash`` the content hash of its
+    source file (part of the key: editing the file reruns its cells).
     """
 
     name: str
@@ -73,11 +91,56 @@ class Method:
     fn: Ref
     summary: str = ""
     sizes: tuple[str, ...] | None = None
+    params: tuple[Param, ...] = ()
+    version: int = 1
+    origin: str = "suite"
+    source_hash: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", tuple(self.params))
+        if isinstance(self.kind, str) and not isinstance(self.kind, MethodKind):
+            object.__setattr__(self, "kind", MethodKind(self.kind))
 
     def runs_at(self, size: str) -> bool:
         """Whether ``run`` includes this method at ``size`` when no method is named."""
         return self.sizes is None or size in self.sizes
 
+    def param(self, name: str) -> Param:
+        """The parameter called ``name``; :class:`UnknownName` with the closest name otherwise."""
+        for param in self.params:
+            if param.name == name:
+                return param
+        raise UnknownName("parameter", name, [p.name for p in self.params], context=f"method {self.name!r}")
+
+    def defaults(self) -> dict[str, Any]:
+        """Every parameter at its declared default (None: the size's budget field)."""
+        return {param.name: param.default for param in self.params}
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named setting of a method's parameters, as a paper names its variants (``svm_bf_sq`` is
+    ``svm[dv=false,rhythm=sq]``). A preset is a leaderboard row of its own; it has the same key as the
+    explicit form, which is shown under the preset's name."""
+
+    name: str
+    method: str
+    params: Mapping[str, Any]
+    summary: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", dict(self.params))
+
+
+@dataclass(frozen=True)
+class Output:
+    """What every method of a task returns: ``description`` in words (``list`` shows it) and
+    ``check(data, output)``, which raises ``ValueError`` naming what is wrong (type, shape, values) with the
+    ``data`` a method received; the runner records a method whose output fails it as failed at stage
+    ``output``, with that line."""
+
+    description: str
+    check: Ref
 
 
 #: Where a topline comes from.
@@ -163,6 +226,13 @@ class Task:
     (the runner records ``user:<content hash>``; see :mod:`benchmarks.data.dataset_id`).
     ``checklist`` answers what a cooperation asks before it has a benchmark (:class:`Checklist`);
     :func:`benchmarks.check.check_task` requires it.
+    ``method_input(data) -> view``: what a method receives: the loaded data without the test targets
+    (labels, test positions, reference posteriors), sharing its arrays; ``evaluate`` gets the whole data.
+    ``test_targets(data) -> {name: array}``: those targets, which
+    :func:`benchmarks.check.check_task` looks for in the view. ``output``: what a method returns and its
+    check (:class:`Output`). ``presets``: named parameter settings of its methods (:class:`Preset`).
+    ``options`` are settings of the data (every cell's key holds them); a method's own settings are its
+    :class:`Param` declarations.
     """
 
     name: str
@@ -182,8 +252,13 @@ class Task:
     pairs: tuple[tuple[str, str], ...] | None = None
     dataset_id: str | Callable[[str, Mapping[str, Any]], str | None] | None = None
     checklist: Checklist | None = None
+    method_input: Ref | None = None
+    test_targets: Ref | None = None
+    output: Output | None = None
+    presets: tuple[Preset, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "presets", tuple(self.presets))
         object.__setattr__(self, "metrics", tuple(self.metrics))
         object.__setattr__(self, "methods", tuple(self.methods))
         object.__setattr__(self, "options", tuple(self.options))
@@ -204,6 +279,14 @@ class Task:
         """The method called ``name``; :class:`UnknownName` with the closest name otherwise."""
         return _by_name(self.methods, name, "method", self.name)
 
+    def preset(self, name: str) -> Preset | None:
+        """The preset called ``name``, or None."""
+        return next((preset for preset in self.presets if preset.name == name), None)
+
+    def row_names(self) -> list[str]:
+        """The names a leaderboard row of this task can have without parameters: methods and presets."""
+        return [m.name for m in self.methods] + [p.name for p in self.presets]
+
     def option(self, name: str) -> Option:
         """The option called ``name``; :class:`UnknownName` with the closest name otherwise."""
         return _by_name(self.options, name, "option", self.name)
@@ -215,6 +298,10 @@ class Task:
         """
         values = {option.name: option.default for option in self.options}
         for name, value in (overrides or {}).items():
+            owners = [m.name for m in self.methods if any(p.name == name for p in m.params)]
+            if owners and name not in values:  # a setting of one method: its parameter, not a data option
+                raise OptionError(f"--set {self.name}.{name}: {name} is a parameter of method {owners[0]}, not a "
+                                  f"task option: --method '{owners[0]}[{name}={value}]'")
             option = self.option(name)
             try:
                 values[name] = option.parse(value)
@@ -252,13 +339,15 @@ def contract_problems(task: Task) -> list[str]:
         problems.append(f"sizes {missing} missing (every task declares {list(REQUIRED_SIZES)})")
     if not task.methods:
         problems.append("no methods")
-    for kind_items, what in ((task.metrics, "metric"), (task.methods, "method"), (task.options, "option")):
+    for kind_items, what in ((task.metrics, "metric"), (task.methods + task.presets, "method or preset"),
+                             (task.options, "option")):
         names = [item.name for item in kind_items]
         duplicated = sorted({name for name in names if names.count(name) > 1})
         if duplicated:
             problems.append(f"duplicate {what} names {duplicated}")
     problems += _budget_problems(task)
-    names = {method.name for method in task.methods}
+    problems += _method_problems(task)
+    names = set(task.row_names())
     for a, b in task.pairs or ():
         unknown = [name for name in (a, b) if name not in names]
         if unknown:
@@ -274,6 +363,37 @@ def contract_problems(task: Task) -> list[str]:
     for metric in task.metrics:
         if not isinstance(metric.direction, Direction):
             problems.append(f"metric {metric.name!r}: direction must be a Direction")
+    return problems
+
+
+def _method_problems(task: Task) -> list[str]:
+    problems = []
+    option_names = {option.name for option in task.options}
+    for method in task.methods:
+        if not SAFE_NAME.match(method.name):
+            problems.append(f"method name {method.name!r} is no safe folder name (letters, digits, _ . - + = , [ ])")
+        if not isinstance(method.version, int) or method.version < 1:
+            problems.append(f"method {method.name!r}: version must be a positive int")
+        for param in method.params:
+            if not isinstance(param, Param):
+                problems.append(f"method {method.name!r}: {param!r} is not a Param")
+            elif param.name in option_names:
+                problems.append(f"method {method.name!r}: parameter {param.name!r} is also a task option")
+            elif param.budget and any(param.name not in {f.name for f in dataclasses.fields(b)}
+                                      for b in task.budgets.values() if dataclasses.is_dataclass(b)):
+                problems.append(f"method {method.name!r}: budget parameter {param.name!r} is no field of every size's budget")
+    methods = {method.name: method for method in task.methods}
+    for preset in task.presets:
+        if not SAFE_NAME.match(preset.name):
+            problems.append(f"preset name {preset.name!r} is no safe folder name")
+        if preset.method not in methods:
+            problems.append(f"preset {preset.name!r} names unknown method {preset.method!r}")
+            continue
+        for name, value in preset.params.items():
+            try:
+                methods[preset.method].param(name).parse(value)
+            except (UnknownName, OptionError) as error:
+                problems.append(f"preset {preset.name!r}: {error}")
     return problems
 
 
@@ -296,13 +416,37 @@ def _budget_problems(task: Task) -> list[str]:
 
 
 def resolve(ref: Ref) -> Callable[..., Any]:
-    """A callable, or the function that a ``"package.module:function"`` string names."""
+    """A callable, or the function that a ``"package.module:function"`` or ``"/path/to/file.py:function"``
+    string names (a file is imported once, under a name made from its path)."""
     if callable(ref):
         return ref
-    module_name, _, attribute = str(ref).partition(":")
-    if not attribute:
-        raise ValueError(f"{ref!r} is not of the form 'package.module:function'")
-    target: Any = importlib.import_module(module_name)
+    module_name, _, attribute = str(ref).rpartition(":")
+    if not module_name or not attribute:
+        raise ValueError(f"{ref!r} is not of the form 'package.module:function' or 'path/to/file.py:function'")
+    target: Any = import_file(Path(module_name)) if module_name.endswith(".py") else importlib.import_module(module_name)
     for part in attribute.split("."):
         target = getattr(target, part)
     return target
+
+
+def import_file(path: Path) -> ModuleType:
+    """The module of a Python file outside any package, imported once per path and content (an edited file is
+    imported again); its own folder goes on ``sys.path`` so that it can import the files beside it."""
+    path = Path(path).expanduser().resolve()
+    content = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    name = f"benchmarks_user_{hashlib.sha256(str(path).encode()).hexdigest()[:12]}_{content}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"{path} is not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    if str(path.parent) not in sys.path:
+        sys.path.append(str(path.parent))
+    sys.modules[name] = module  # before running it: pickling its functions finds them by this name
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module

@@ -113,6 +113,10 @@ FIELDS: dict[str, tuple[bool, Check]] = {
     "task_version": (False, _integer),
     "run_id": (False, _string),
     "method_kind": (False, _string),
+    "method_version": (False, _integer),
+    "method_params": (False, _optional(_mapping())),
+    "method_origin": (False, _string),  # "suite", or the file, module or entry point of an outside method
+    "method_source": (False, _string),  # content hash of an outside method's source file
     "metrics": (False, _optional(_mapping(_metric_value))),
     "metric_notes": (False, _optional(_mapping())),
     "metric_info": (False, _optional(_list_of(_metric_info))),

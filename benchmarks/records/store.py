@@ -1,9 +1,12 @@
 """The result store: one JSON record per cell, written atomically, read back tolerantly.
 
 Layout: ``<results>/<task>/<size>/<method>/seed<k>-<key>.json`` (and ``.png`` beside it for
-the figure). ``key`` hashes everything that makes two cells comparable: task, task version,
-method, size, seed and the task's option values. A new version or other options give a new
-file, so stale results are never mixed with new ones and a rerun finds finished cells by path.
+the figure), where ``<method>`` is the row name (a method, a preset, or ``method[key=value]``). ``key``
+hashes everything that makes two cells comparable: task and task version, size, seed, the task's data
+options and the content of the user files they name, and the method with its version, its parameters and
+(for a method from outside the suite) the content hash of its source. A new version or other values give a
+new file, so stale results are never mixed with new ones and a rerun finds finished cells by path. The row
+name is not hashed: a preset and its explicit form share one key.
 """
 
 from __future__ import annotations
@@ -57,18 +60,26 @@ class CellKey:
 
     task: str
     task_version: int
-    method: str
+    method: str  # the row name: the record's folder
     size: str
     seed: int
-    options: Mapping[str, Any] = field(default_factory=dict)
-    inputs: Mapping[str, str] = field(default_factory=dict)  # option -> content hash of the user file it names
+    options: Mapping[str, Any] = field(default_factory=dict)  # the task's data options
+    inputs: Mapping[str, str] = field(default_factory=dict)  # option or parameter -> content hash of the user file
+    base: str = ""  # the method whose variant this is ("" : the row name)
+    method_version: int = 1
+    params: Mapping[str, Any] = field(default_factory=dict)
+    source: str | None = None  # content hash of an outside method's source file
 
     @property
     def digest(self) -> str:
-        """16 hex digits of the sha256 of the key's canonical JSON."""
-        fields = {**asdict(self), "options": dict(sorted(self.options.items())), "inputs": dict(self.inputs)}
+        """16 hex digits of the sha256 of the key's canonical JSON (the row name left out)."""
+        fields = {**asdict(self), "options": dict(sorted(self.options.items())), "inputs": dict(self.inputs),
+                  "params": dict(sorted(self.params.items()))}
+        fields["method"] = fields.pop("base") or self.method
         if not self.inputs:
-            del fields["inputs"]  # keys of cells that read no user file stay what they were
+            del fields["inputs"]
+        if self.source is None:
+            del fields["source"]
         canonical = json.dumps(fields, sort_keys=True, default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 

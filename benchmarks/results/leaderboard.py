@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,6 +160,12 @@ def _label_differing_options(table: Table) -> None:
         row.options = ", ".join(f"{k}={options[k]}" for k in sorted(varying) if k in options)
 
 
+def is_added(record: Mapping[str, Any]) -> bool:
+    """Whether a record's row is added to the task's own: a method from outside the suite, or a variant with
+    parameters other than the task's methods and presets."""
+    return record.get("method_origin", "suite") != "suite" or "[" in str(record.get("method", ""))
+
+
 def _attach_pair_tests(tables: dict[tuple[str, str, str], Table], records: Sequence[dict[str, Any]]) -> None:
     """Test the declared pairs of each table on the items of its run records."""
     by_table: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
@@ -170,7 +176,8 @@ def _attach_pair_tests(tables: dict[tuple[str, str, str], Table], records: Seque
         runs = [row for row in table.rows if row.source == "run"]
         kinds = {row.method: row.kind for row in runs}
         means = {row.method: row.stats[table.primary.name][0] for row in runs}
-        for method, other in declared_pairs(current, kinds, means, table.primary.direction == "higher"):
+        added = {r["method"] for r in current if is_added(r)}
+        for method, other in declared_pairs(current, kinds, means, table.primary.direction == "higher", added):
             test = paired_test(method, other, [r for r in current if r["method"] == method],
                                [r for r in current if r["method"] == other])
             if test is None:

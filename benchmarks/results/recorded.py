@@ -1,7 +1,7 @@
 """Re-recording the reference runs kept in ``baselines/recorded/`` (``make record``).
 
 ``python -m benchmarks.results.recorded RESULTS [BASELINES]`` copies the ``ok`` records of a results
-folder (a default-size run of every task, one seed) and their figures into
+folder (default and smoke runs of every task, one seed) and their figures into
 ``BASELINES/recorded/`` in the results layout, replacing what was recorded before for the same
 tasks, and writes ``BASELINES/recorded-machine.json``: this machine's time for the calibration workload
 (:mod:`benchmarks.results.calibration`), with the commit and machine the records name. The leaderboard

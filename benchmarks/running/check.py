@@ -28,19 +28,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.contract.task import REQUIRED_SIZES, Task, contract_problems
+from benchmarks.contract.task import REQUIRED_SIZES, Task, contract_problems, resolve
+from benchmarks.contract.variants import default_variants
 from benchmarks.data.fingerprint import fingerprint
 from benchmarks.records.store import ResultStore
 from benchmarks.running.cells import Cell
 from benchmarks.running.context import held_threads
-from benchmarks.running.execution import LoadedData, RunSetup, StageError, load_data, run_cell
+from benchmarks.running.execution import LoadedData, RunSetup, StageError, load_data, method_view, run_cell
+from benchmarks.running.withheld import leaks
 
 #: A smoke cell's limit, in seconds of wall time with 2 CPU threads.
 SMOKE_LIMIT_S = 60.0
 CHECK_THREADS = 2
 KINDS = ("control", "baseline", "model")
 #: Where each function of ``TASK`` lives in a task folder (the last parts of its module's name).
-ROOMS = {"load": "data", "evaluate": "metrics", "figure": "figure", "budgets": "sizes", "methods": "methods"}
+ROOMS = {"load": "data", "method_input": "data", "test_targets": "data", "evaluate": "metrics", "output": "metrics",
+         "figure": "figure", "budgets": "sizes", "methods": "methods"}
 _PROVENANCE = {"packages": {}, "git": {}, "python": "", "cpu": "", "cpu_cores": 0, "gpu": None, "check": True}
 
 
@@ -92,7 +95,7 @@ def check_task(task: Task, *, size: str = "smoke", seed: int = 0, methods: Seque
     loaded, problems = check_load(task, size, seed)
     report.problems += problems
     if loaded is not None:
-        for name in methods or [m.name for m in task.methods]:
+        for name in methods or [variant.name for variant in default_variants(task, None)]:
             report.methods.append(check_method(task, name, loaded, size=size, seed=seed, max_seconds=max_seconds))
     if raise_on_failure and not report.ok:
         raise TaskCheckError(report.summary())
@@ -111,6 +114,10 @@ def declaration_problems(task: Task) -> list[str]:
         problems.append("no checklist (benchmarks.task.Checklist: question, data, success, baselines, toplines)")
     else:
         problems += task.checklist.problems()
+    for role, ref in (("method_input", task.method_input), ("test_targets", task.test_targets), ("output", task.output)):
+        if ref is None:
+            problems.append(f"no {role} (methods receive a view of the data without its test targets, and "
+                            "each task declares and checks what they return)")
     kinds = {method.kind.value for method in task.methods}
     problems += [f"no method of kind {kind!r}" for kind in KINDS if kind not in kinds]
     from benchmarks.data.downloads import Dataset
@@ -122,7 +129,31 @@ def declaration_problems(task: Task) -> list[str]:
                 option.parse(str(option.default) if option.type is not bool else option.default)
         except ValueError as error:
             problems.append(f"option {option.name!r}: its default does not parse back ({error})")
-    return problems + dataset_problems(task) + room_problems(task)
+    return problems + dataset_problems(task) + room_problems(task) + signature_problems(task)
+
+
+def signature_problems(task: Task) -> list[str]:
+    """Methods whose function does not take each declared parameter as a keyword-only argument without a
+    default (the declaration holds the default, once), or takes one that is not declared."""
+    import inspect
+
+    problems = []
+    for method in task.methods:
+        try:
+            signature = inspect.signature(resolve(method.fn))
+        except Exception as error:  # noqa: BLE001 - the task's import is a finding
+            problems.append(f"method {method.name!r}: cannot import {method.fn!r}: {type(error).__name__}: {error}")
+            continue
+        keywords = {p.name: p for p in signature.parameters.values() if p.kind is inspect.Parameter.KEYWORD_ONLY}
+        declared = {param.name for param in method.params}
+        for name in sorted(declared - set(keywords)):
+            problems.append(f"method {method.name!r}: parameter {name!r} is no keyword-only argument of its function")
+        for name in sorted(set(keywords) - declared):
+            problems.append(f"method {method.name!r}: keyword argument {name!r} is no declared parameter")
+        for name in sorted(declared & set(keywords)):
+            if keywords[name].default is not inspect.Parameter.empty:
+                problems.append(f"method {method.name!r}: argument {name!r} restates a default (the Param declares it)")
+    return problems
 
 
 def dataset_problems(task: Task) -> list[str]:
@@ -149,7 +180,8 @@ def dataset_problems(task: Task) -> list[str]:
 def room_problems(task: Task) -> list[str]:
     """Functions of ``TASK`` that live outside their room (``load`` in ``data``, ``evaluate`` in ``metrics``, ...)."""
     problems = []
-    named = {"load": task.load, "evaluate": task.evaluate, "figure": task.figure}
+    named = {"load": task.load, "evaluate": task.evaluate, "figure": task.figure, "method_input": task.method_input,
+             "test_targets": task.test_targets, "output": None if task.output is None else task.output.check}
     for role, ref in named.items():
         if ref is not None and _module_of(ref) is not None and _module_of(ref).split(".")[-1] != ROOMS[role]:
             problems.append(f"{role} lives in {_module_of(ref)}; it belongs in the task's {ROOMS[role]}.py")
@@ -184,7 +216,21 @@ def check_load(task: Task, size: str = "smoke", seed: int = 0) -> tuple[LoadedDa
         return None, [f"load failed: {failure}\n{failure.traceback}"]
     if first.data_hash != second.data_hash:
         return first, ["load is not deterministic in the seed: two loads gave different data"]
-    return first, []
+    return first, withheld_problems(task, first.data)
+
+
+def withheld_problems(task: Task, data: Any) -> list[str]:
+    """Test targets that a method could reach through what it receives (:mod:`benchmarks.running.withheld`)."""
+    if task.test_targets is None:
+        return []
+    try:
+        targets = resolve(task.test_targets)(data)
+        view = method_view(task, data)
+    except Exception as error:  # noqa: BLE001 - the task's own functions failing is a finding
+        return [f"method_input or test_targets failed: {type(error).__name__}: {error}"]
+    if not isinstance(targets, dict) or not targets:
+        return ["test_targets must return a non-empty dict of the test targets by name"]
+    return leaks(view, targets)
 
 
 def check_method(task: Task, method: str, loaded: LoadedData, *, size: str = "smoke", seed: int = 0,

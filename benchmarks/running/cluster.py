@@ -198,7 +198,7 @@ def submit(
         _no_result_grace(jobs)
     submitted = [
         SubmittedJob(str(job.job_id), str(cell.key(registry.get(cell.task)).relative_path),
-                     str(job.paths.stdout), str(job.paths.stderr), asdict(cell))
+                     str(job.paths.stdout), str(job.paths.stderr), cell.to_json())
         for job, cell in zip(jobs, todo)
     ]
     _write_job_list(setup.store, setup.run_id, kind, submitted)
@@ -318,8 +318,8 @@ def reconcile(store: ResultStore, registry: Registry, setup_for: Any) -> list[di
             if state not in FINAL_STATES:
                 open_jobs += 1
                 continue
-            cell = Cell(**{**entry.cell, "options": entry.cell.get("options", {})})
-            if cell.task in registry.tasks:
+            if entry.cell.get("task") in registry.tasks:
+                cell = Cell.from_json(entry.cell, registry)
                 written.append(_outcome(registry, cell, setup_for(listing["run_id"]), entry, state, ""))
         if not open_jobs:
             path.rename(path.with_suffix(".done"))

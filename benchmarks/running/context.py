@@ -51,7 +51,9 @@ class RunContext:
     """What one cell (or the load it shares with other methods) is told.
 
     ``budget``: the size's budget (a frozen dataclass from the task's ``sizes.py``) with the
-    fields that budget options set; ``options``: the task's options, typed and checked;
+    fields that budget options and the method's budget parameters set; ``options``: the task's data
+    options, typed and checked; ``params``: the method's parameter values (the keyword arguments it
+    receives, budget parameters resolved; empty while loading);
     ``threads``: CPU threads the cell may use; ``method``: None while loading; ``phases``: the
     wall and CPU seconds of each phase timed with :meth:`phase`, which the runner writes into the
     record's timings (``method/train``, ``load/simulate``).
@@ -67,9 +69,11 @@ class RunContext:
     method: str | None = None
     reporter: progress.Reporter | None = field(default=None, compare=False, repr=False)
     phases: dict[str, measure.Timing] = field(default_factory=dict, compare=False, repr=False)
+    params: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
     @property
     def device(self) -> "torch.device":
@@ -166,12 +170,23 @@ def held_threads(n: int, torch: Any = None) -> Iterator[None]:
 
 
 def make_context(task: "Task", size: str = "smoke", seed: int = 0, options: Mapping[str, Any] | None = None, *,
-                 method: str | None = None, device: str = "cpu", threads: int | None = None,
-                 reporter: progress.Reporter | None = None) -> RunContext:
+                 method: str | None = None, params: Mapping[str, Any] | None = None, device: str = "cpu",
+                 threads: int | None = None, reporter: progress.Reporter | None = None) -> RunContext:
     """The context the runner would give ``method`` of ``task`` (for tests, notebooks, scripts).
 
     ``options`` are overrides as on the command line (strings or values), checked like ``--set``.
+    ``method`` (a method or preset) with ``params`` (overrides of its parameters) fills ``ctx.params`` and the
+    budget fields its budget parameters set: call it as ``fn(data, ctx, **ctx.params)``.
     """
+    import dataclasses
+
+    from benchmarks.contract.variants import budget_values, by_name
+
     resolved = task.resolve_options(options)
-    return RunContext(task=task.name, size=size, seed=seed, budget=task.budget(size, resolved), options=resolved,
-                      device_name=device, threads=threads or available_cores(), method=method, reporter=reporter)
+    budget, values = task.budget(size, resolved), {}
+    if method is not None:
+        variant = by_name(task, method, params)
+        values = budget_values(variant, budget)
+        budget = dataclasses.replace(budget, **{p.name: values[p.name] for p in variant.method.params if p.budget})
+    return RunContext(task=task.name, size=size, seed=seed, budget=budget, options=resolved, device_name=device,
+                      threads=threads or available_cores(), method=method, reporter=reporter, params=values)

@@ -1,6 +1,9 @@
 """Running one cell: load, method, evaluate, figure; the outcome becomes a run record.
 
-Any exception of the task becomes a ``failed`` record with its stage and traceback, except
+The method receives the task's ``method_input`` view of the data (no test targets) and its parameters as
+keyword arguments; its output passes the task's ``output`` check (stage ``output``) before ``evaluate``
+gets it with the whole data. Any exception of the task becomes a ``failed`` record with its stage and
+traceback, except
 :class:`~benchmarks.contract.evaluation.NotApplicable`, which becomes a ``skipped`` record with its reason;
 ``KeyboardInterrupt`` propagates and writes nothing, so Ctrl-C never leaves a partial result.
 The task's ``load`` and method receive a :class:`~benchmarks.running.context.RunContext` built here.
@@ -8,6 +11,7 @@ The task's ``load`` and method receive a :class:`~benchmarks.running.context.Run
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import traceback
 from dataclasses import dataclass, field
@@ -16,6 +20,7 @@ from typing import Any
 
 from benchmarks.contract.evaluation import NotApplicable, normalise_evaluation
 from benchmarks.contract.task import Task, resolve
+from benchmarks.contract.variants import budget_values
 from benchmarks.data.dataset_id import dataset_of
 from benchmarks.data.fingerprint import fingerprint
 from benchmarks.records.items import encode_items
@@ -60,10 +65,18 @@ class RunSetup:
     claim_timeout_s: float = CLAIM_TIMEOUT_S  # a claim from another host unrefreshed this long is dead
 
     def context(self, task: Task, cell: Cell, method: str | None, reporter: Reporter | None = None) -> RunContext:
-        """The run context of ``cell`` for ``method`` (None: for its load)."""
-        return RunContext(task=task.name, size=cell.size, seed=cell.seed, budget=task.budget(cell.size, cell.options),
-                          options=cell.options, device_name=self.device, threads=self.threads or available_cores(),
-                          method=method, reporter=reporter)
+        """The run context of ``cell`` for ``method`` (None: for its load); a method's budget parameters
+        replace the budget's fields of the same name."""
+        budget = task.budget(cell.size, cell.options)
+        params: dict[str, Any] = {}
+        if method is not None:
+            variant = cell.resolved(task)
+            params = budget_values(variant, budget)
+            budget_fields = {p.name: params[p.name] for p in variant.method.params if p.budget}
+            budget = dataclasses.replace(budget, **budget_fields) if budget_fields else budget
+        return RunContext(task=task.name, size=cell.size, seed=cell.seed, budget=budget, options=cell.options,
+                          device_name=self.device, threads=self.threads or available_cores(), method=method,
+                          reporter=reporter, params=params)
 
 
 def load_data(task: Task, cell: Cell, setup: RunSetup, reporter: Reporter | None = None) -> LoadedData:
@@ -101,10 +114,15 @@ def run_cell(
         measure.reset_peak_rss()
         measure.reset_peak_gpu(setup.device)
         ctx = setup.context(task, cell, cell.method, reporter)
+        view = method_view(task, loaded.data)
         try:
-            output = _stage("method", timings, lambda: resolve(task.method(cell.method).fn)(loaded.data, ctx))
+            output = _stage("method", timings, lambda: resolve(cell.resolved(task).method.fn)(view, ctx, **ctx.params))
         finally:
             timings.update(phase_timings("method", ctx.phases))
+        try:  # no timing of its own: a check of shapes and types
+            check_output(task, view, output)
+        except Exception as error:
+            raise StageError("output", error) from error
         evaluation = _stage("evaluate", timings, lambda: normalise_evaluation(task, resolve(task.evaluate)(loaded.data, output)))
         record.update(
             status="ok",
@@ -123,6 +141,17 @@ def run_cell(
     record["finished_at"] = _now()
     setup.store.write(record)
     return record
+
+
+def method_view(task: Task, data: Any) -> Any:
+    """What a method receives: the task's ``method_input`` view of ``data`` (no test targets)."""
+    return data if task.method_input is None else resolve(task.method_input)(data)
+
+
+def check_output(task: Task, view: Any, output: Any) -> None:
+    """The task's check of a method's output; raises ``ValueError`` naming what is wrong."""
+    if task.output is not None:
+        resolve(task.output.check)(view, output)
 
 
 def phase_timings(stage: str, phases: dict[str, measure.Timing]) -> dict[str, dict[str, float]]:
@@ -162,6 +191,7 @@ def write_failed_record(
 def record_head(task: Task, cell: Cell, setup: RunSetup) -> dict[str, Any]:
     """The fields every record of ``cell`` starts with, whatever its outcome."""
     key = cell.key(task)
+    variant = cell.resolved(task)
     return {
         "schema": SCHEMA,
         "key": key.digest,
@@ -169,7 +199,12 @@ def record_head(task: Task, cell: Cell, setup: RunSetup) -> dict[str, Any]:
         "task": task.name,
         "task_version": task.version,
         "method": cell.method,
-        "method_kind": task.method(cell.method).kind.value,
+        "method_kind": variant.method.kind.value,
+        "method_version": variant.method.version,
+        "method_params": {name: _plain(value) for name, value in variant.params.items()},
+        # where its code comes from: "suite", or the file, module or entry point of a method from outside it
+        "method_origin": variant.method.origin,
+        **({"method_source": variant.method.source_hash} if variant.method.source_hash else {}),
         # The leaderboard reads records alone: it needs each metric's direction and unit.
         "metric_info": [{"name": m.name, "direction": m.direction.value, "unit": m.unit} for m in task.metrics],
         "size": cell.size,
@@ -185,6 +220,10 @@ def record_head(task: Task, cell: Cell, setup: RunSetup) -> dict[str, Any]:
         "started_at": _now(),
         "provenance": {**setup.provenance, "task_version": task.version, "data_hash": None},
     }
+
+
+def _plain(value: Any) -> Any:
+    return value if value is None or isinstance(value, (bool, int, float, str)) else str(value)
 
 
 def _stage(name: str, timings: dict[str, Any], action: Any) -> Any:

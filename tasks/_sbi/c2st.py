@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from tasks._sbi.batched_mlp import AdamMLP, train
+from benchmarks.tasks._sbi.batched_mlp import AdamMLP, train
 
 MAX_ITER = 10_000  # sbibm's max_iter
 HIDDEN_PER_DIM = 10  # two hidden layers of 10 x dim units

@@ -1,4 +1,5 @@
-"""``load`` of the SBI reference tasks: the simulation budget, the observations and their references.
+"""``load`` of the SBI reference tasks: the simulation budget, the observations and their references;
+``method_input``, what a method sees of them, and ``test_targets``, what it must not see.
 
 The training simulations are drawn here, from the seed, so that every method of a cell spends the
 same budget on the same (theta, x) pairs; the methods only infer.
@@ -11,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tasks._sbi.problems import PROBLEMS, Problem
-from tasks._sbi.references import read_references, read_user_observations
-from tasks._sbi.task import sbibm_dataset
+from benchmarks.tasks._sbi.problems import PROBLEMS, Problem
+from benchmarks.tasks._sbi.references import read_references, read_user_observations
+from benchmarks.tasks._sbi.task import sbibm_dataset
 
 if TYPE_CHECKING:
     from benchmarks.context import RunContext
@@ -50,6 +51,35 @@ class SBIData:
     @property
     def problem(self) -> Problem:
         return PROBLEMS[self.task]
+
+
+@dataclass(frozen=True)
+class SBIInput:
+    """What a method receives: the problem (prior and simulator, ``problem``), the cell's simulations
+    theta (num_simulations, dim_theta) and x (num_simulations, dim_x), and the observations (k, dim_x);
+    the arrays are the loaded data's own. The reference posterior samples and true parameters, which
+    ``evaluate`` scores against, are not in it."""
+
+    task: str
+    theta: np.ndarray
+    x: np.ndarray
+    observations: np.ndarray
+
+    @property
+    def problem(self) -> Problem:
+        return PROBLEMS[self.task]
+
+
+def method_input(data: SBIData) -> SBIInput:
+    """The data a method infers from (:class:`SBIInput`), sharing the loaded arrays."""
+    return SBIInput(data.task, data.theta, data.x, data.observations)
+
+
+def test_targets(data: SBIData) -> dict[str, np.ndarray]:
+    """The reference posterior samples and true parameters of the benchmark observations (none for user
+    observations, which have neither)."""
+    targets = {"reference_samples": data.reference_samples, "true_parameters": data.true_parameters}
+    return {name: target for name, target in targets.items() if target is not None}
 
 
 def load(size: str, seed: int, ctx: RunContext) -> SBIData:

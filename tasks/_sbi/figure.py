@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks._sbi.data import SBIData
+from benchmarks.tasks._sbi.data import SBIData
 
 MAX_POINTS = 2000
 MAX_PARAMETERS = 4

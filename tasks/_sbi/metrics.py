@@ -3,26 +3,37 @@ predictive check (median distance of simulations from posterior samples to x_o).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from benchmarks.context import available_cores
 from benchmarks.task import Direction, Evaluation, Items
-from tasks._sbi.c2st import THREADS, c2st_many
-from tasks._sbi.data import SBIData
+from benchmarks.tasks._sbi.c2st import THREADS, c2st_many
+from benchmarks.tasks._sbi.data import SBIData, SBIInput
 
 PREDICTIVE_SIMULATIONS = 1000
 PREDICTIVE_SEED = 12345  # one fixed stream, so that every method is checked on the same noise
 
 
-def check_samples(data: SBIData, samples: np.ndarray) -> np.ndarray:
-    """Validate a method's samples (k, n, dim_theta) against the data; returns them as float64."""
-    samples = np.asarray(samples, dtype=np.float64)
+def check_output(data: SBIInput | SBIData, output: object) -> None:
+    """Raise ``ValueError`` naming what is wrong with a method's output: not a dict with ``samples``, or samples
+    that are not real numbers, not of shape (k, n >= 1, dim_theta) for the k observations, or not finite."""
+    if not isinstance(output, Mapping) or "samples" not in output:
+        raise ValueError(f"{data.task}: a method returns a dict with 'samples', got {type(output).__name__}"
+                         + (f" with keys {sorted(output)}" if isinstance(output, Mapping) else ""))
+    try:
+        samples = np.asarray(output["samples"])
+    except (TypeError, ValueError) as error:  # a ragged list, a tensor on a GPU
+        raise ValueError(f"{data.task}: posterior samples are no numeric array ({error})") from None
+    if samples.dtype.kind not in "fiu":
+        raise ValueError(f"{data.task}: posterior samples must be real numbers, got dtype {samples.dtype}")
     want = (len(data.observations), data.problem.dim_theta)
-    if samples.ndim != 3 or (samples.shape[0], samples.shape[2]) != want:
-        raise ValueError(f"{data.task}: posterior samples must have shape ({want[0]}, n, {want[1]}), got {samples.shape}")
+    if samples.ndim != 3 or (samples.shape[0], samples.shape[2]) != want or samples.shape[1] == 0:
+        raise ValueError(f"{data.task}: posterior samples must have shape ({want[0]}, n, {want[1]}) with n >= 1, "
+                         f"got {samples.shape}")
     if not np.isfinite(samples).all():
         raise ValueError(f"{data.task}: posterior samples contain NaN or infinite values")
-    return samples
 
 
 def median_distance(data: SBIData, samples: np.ndarray, x_o: np.ndarray) -> float:
@@ -54,7 +65,8 @@ def evaluate(data: SBIData, output: dict) -> Evaluation:
     Items: the C2ST of each observation (lower is better), for the paired tests; none for user
     observations, which have no reference posterior.
     """
-    samples = check_samples(data, output["samples"])
+    check_output(data, output)  # again: evaluate is also called outside the runner
+    samples = np.asarray(output["samples"], dtype=np.float64)
     distances = [median_distance(data, s, x_o) for s, x_o in zip(samples, data.observations)]
     metrics = {"median_distance": float(np.mean(distances))}
     details: dict = {"median_distance_per_observation": distances, "observations": list(data.numbers)}

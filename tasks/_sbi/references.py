@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks._sbi.sizes import N_OBSERVATIONS
+from benchmarks.tasks._sbi.sizes import N_OBSERVATIONS
 
 
 @dataclass(frozen=True)

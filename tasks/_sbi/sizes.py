@@ -24,11 +24,12 @@ N_OBSERVATIONS = 10
 
 @dataclass(frozen=True)
 class Budget:
-    """What one size spends (``ctx.budget``; ``--set TASK.num_simulations=N`` and ``max_epochs`` override).
+    """What one size spends (``ctx.budget``; ``--set TASK.num_simulations=N`` overrides the simulations, a neural
+    method's ``max_epochs`` parameter its epochs: ``--method 'npe[max_epochs=50]'``).
 
     ``c2st_max_iter`` is no budget of the methods: it caps the epochs of the C2ST classifier, so
     it is part of the metric's definition at this size. ``load`` hands it to ``evaluate`` in
-    :class:`~tasks._sbi.data.SBIData` (as ``c2st_max_iter``), and every method of the size is
+    :class:`~benchmarks.tasks._sbi.data.SBIData` (as ``c2st_max_iter``), and every method of the size is
     scored with the same classifier.
     """
 

@@ -7,16 +7,30 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from benchmarks.data import Dataset, read_registry
-from benchmarks.task import Checklist, Direction, Method, MethodKind, Metric, Option, Task, Topline
-from tasks._sbi.sizes import BUDGETS, DESCRIPTIONS, Budget
+from benchmarks.task import Checklist, Direction, Method, MethodKind, Metric, Option, Output, Param, Task, Topline
+from benchmarks.tasks._sbi.sizes import BUDGETS, DESCRIPTIONS, Budget
 
 #: sbi-benchmark/sbibm commit holding the reference files (same files as the 1.1.0 wheel).
 SBIBM_COMMIT = "1a45fa72f7550e6948ba4e46fafd6d9bca085009"
 CITATION = "Lueckmann, Boelts, Greenberg, Goncalves & Macke (2021). Benchmarking Simulation-Based Inference. AISTATS."
 
-_M = "tasks._sbi."
+_M = "benchmarks.tasks._sbi."
 #: Where the slow methods run unless named (``--method``): every size but the laptop's default.
 NOT_DEFAULT = ("smoke", "1k", "10k", "100k", "full")
+
+
+def _max_epochs(unit: str = "") -> tuple[Param]:
+    """The epoch cap, the one parameter of each neural method (``--method 'npe[max_epochs=50]'``)."""
+    return (Param("max_epochs", int, None, f"training epochs at most{unit} (default: the size's; sbi stops earlier "
+                                           "once the validation loss has not improved for 20 epochs)",
+                  minimum=1, budget=True),)
+
+
+#: What every method returns (``Task.output``; checked by ``metrics.check_output``).
+OUTPUT = Output("dict whose 'samples' are posterior draws, a real array (n_observations, n_samples, dim_theta): "
+                "ctx.budget.num_samples finite draws for each row of data.observations, in their order; other keys "
+                "(epochs trained, sampler settings) are the method's own and not scored",
+                _M + "metrics:check_output")
 
 
 def sbibm_dataset(task: str) -> Dataset:
@@ -46,6 +60,10 @@ def make_task(name: str, summary: str, data: str, toplines: tuple[Topline, ...],
     C2ST of each observation. nle, nre, npse and snpe run only at the sizes in ``NOT_DEFAULT``
     unless named: their cells take 5 to 45 minutes each on 2 cores (MCMC, or training per
     observation), npse's a minute at default for no gain over npe.
+
+    The options change the data (``num_simulations``, ``observations``); each neural method's epoch cap is
+    its own ``max_epochs`` parameter. Methods get ``data.method_input`` (simulations and observations),
+    never the reference posterior samples or the true parameters that ``evaluate`` scores against.
     """
     return Task(
         name=name,
@@ -67,32 +85,37 @@ def make_task(name: str, summary: str, data: str, toplines: tuple[Topline, ...],
                    "sbibm's REJ-ABC: the 100 closest simulations (z-scored Euclidean), "
                    "a Gaussian KDE of cross-validated width"),
             Method("npe", MethodKind.MODEL, _M + "methods.npe:npe",
-                   "sbi NPE: neural spline flow, 5 transforms x 50 units, single round, amortised"),
+                   "sbi NPE: neural spline flow, 5 transforms x 50 units, single round, amortised", params=_max_epochs()),
             Method("fmpe", MethodKind.MODEL, _M + "methods.fmpe:fmpe",
-                   "sbi FMPE: flow matching, MLP 5 x 100 vector field, ODE sampling, single round, amortised"),
+                   "sbi FMPE: flow matching, MLP 5 x 100 vector field, ODE sampling, single round, amortised",
+                   params=_max_epochs()),
             Method("nle", MethodKind.MODEL, _M + "methods.nle:nle",
                    "sbi NLE: MAF likelihood, 5 transforms x 50 units, single round; slice sampling, "
-                   "100 chains per observation (MCMC per observation: not in the default run)", sizes=NOT_DEFAULT),
+                   "100 chains per observation (MCMC per observation: not in the default run)", sizes=NOT_DEFAULT,
+                   params=_max_epochs()),
             Method("nre", MethodKind.MODEL, _M + "methods.nre:nre",
                    "sbi NRE-B: residual classifier of 50 units, 10 atoms, single round; slice sampling, "
-                   "100 chains per observation (MCMC per observation: not in the default run)", sizes=NOT_DEFAULT),
+                   "100 chains per observation (MCMC per observation: not in the default run)", sizes=NOT_DEFAULT,
+                   params=_max_epochs()),
             Method("npse", MethodKind.MODEL, _M + "methods.npse:npse",
                    "sbi NPSE: score network MLP 5 x 100, VE SDE, 500 sampling steps, single round, amortised "
-                   "(a score-based diffusion alternative to NPE's flow: not in the default run)", sizes=NOT_DEFAULT),
+                   "(a score-based diffusion alternative to NPE's flow: not in the default run)", sizes=NOT_DEFAULT,
+                   params=_max_epochs()),
             Method("snpe", MethodKind.MODEL, _M + "methods.npe:snpe",
                    "sbi SNPE-C (APT): NSF, 10 rounds per observation, atomic loss with 10 atoms; not amortised "
-                   "(training per observation: not in the default run)", sizes=NOT_DEFAULT),
+                   "(training per observation: not in the default run)", sizes=NOT_DEFAULT,
+                   params=_max_epochs(" per round")),
         ),
         load=_M + "data:load",
+        method_input=_M + "data:method_input",
+        test_targets=_M + "data:test_targets",
+        output=OUTPUT,
         evaluate=_M + "metrics:evaluate",
         figure=_M + "figure:figure",
         options=(
             Option("observations", Path, None,
                    "CSV of your own observations (header row, one per row); C2ST is then NaN (no reference)"),
             Option("num_simulations", int, None, "simulation budget (default: the size's)", minimum=10, budget=True),
-            Option("max_epochs", int, None,
-                   "epoch cap of the neural methods, per round for snpe (default: the size's; training stops early anyway)",
-                   minimum=1, budget=True),
         ),
         datasets=(sbibm_dataset(name),),
         dataset_id=f"sbibm/{name}",  # sbibm's 10 observations and reference posteriors

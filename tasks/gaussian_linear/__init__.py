@@ -1,12 +1,12 @@
 """SBI benchmark task ``gaussian_linear`` (Lueckmann et al. 2021): 10-D Gaussian with an analytic posterior.
 
-Prior, simulator, the closed-form posterior and the metric live in ``tasks._sbi``;
+Prior, simulator, the closed-form posterior and the metric live in ``benchmarks.tasks._sbi``;
 ``files/registry.txt`` lists the benchmark's observations and reference posterior samples.
 """
 
 from benchmarks.task import Topline
-from tasks._sbi.task import make_task
-from tasks.gaussian_linear.sizes import BUDGETS, DESCRIPTIONS
+from benchmarks.tasks._sbi.task import make_task
+from benchmarks.tasks.gaussian_linear.sizes import BUDGETS, DESCRIPTIONS
 
 TASK = make_task(
     "gaussian_linear",

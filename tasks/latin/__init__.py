@@ -8,10 +8,12 @@ Heavy imports (torch, sklearn, pycollatinus) stay in the modules named by the st
 from pathlib import Path
 
 from benchmarks.data import Dataset, read_registry
-from benchmarks.task import Checklist, Direction, Method, MethodKind, Metric, Option, Task, Topline
-from tasks.latin.sizes import BUDGETS, DESCRIPTIONS
+from benchmarks.task import (Checklist, Direction, Method, MethodKind, Metric, Option, Output, Param, Preset, Task,
+                             Topline)
+from benchmarks.tasks.latin.sizes import BUDGETS, DESCRIPTIONS
 
-_M = "tasks.latin."
+_M = "benchmarks.tasks.latin."
+_RHYTHMS = ("none", "sq", "fake")
 
 LATIN_LIBRARY = Dataset(
     name="latin_library_6",
@@ -49,18 +51,37 @@ TASK = Task(
     budgets=BUDGETS,
     methods=(
         Method("majority", MethodKind.CONTROL, _M + "methods.majority:majority", "the author with most training fragments"),
-        Method("svm_bf", MethodKind.BASELINE, _M + "methods.svm:svm_bf", "linear SVM on BF (function words, word/sentence lengths)"),
-        Method("svm_bf_sq", MethodKind.BASELINE, _M + "methods.svm:svm_bf_sq", "linear SVM on BF + SQ 3-7-grams"),
-        Method("svm_bf_dv", MethodKind.BASELINE, _M + "methods.svm:svm_bf_dv", "linear SVM on BF + DV-MA/SA/EX 3-grams"),
-        Method("svm_bf_dv_sq", MethodKind.BASELINE, _M + "methods.svm:svm_bf_dv_sq", "linear SVM on BF + DVs + SQ"),
-        Method("svm_bf_dv_fake", MethodKind.BASELINE, _M + "methods.svm:svm_bf_dv_fake", "BF + DVs + FAKE quantities (control)"),
+        Method(
+            "svm", MethodKind.BASELINE, _M + "methods.svm:svm",
+            "linear SVM on BF (function words, word/sentence lengths) [+ DV 3-grams] [+ SQ or FAKE 3-7-grams]",
+            params=(
+                Param("dv", bool, False, "add the DV-MA/SA/EX character 3-grams to BF"),
+                Param("rhythm", str, "none", "add syllabic-quantity 3-7-grams (sq), FAKE quantities of the same shape "
+                      "(fake, the control) or neither", choices=_RHYTHMS),
+            ),
+        ),
         Method(
             "char_ngram_tfidf", MethodKind.BASELINE, _M + "methods.svm:char_ngram_tfidf",
             "char 2-5-gram TF-IDF + linear SVM: sees names and topics, not a topic-agnostic style feature",
         ),
-        Method("cnn", MethodKind.MODEL, _M + "methods.cnn:cnn", "multi-channel CNN: text, DV-MA/SA/EX, BF"),
-        Method("cnn_sq", MethodKind.MODEL, _M + "methods.cnn:cnn_sq", "multi-channel CNN + SQ channel"),
-        Method("cnn_fake", MethodKind.MODEL, _M + "methods.cnn:cnn_fake", "multi-channel CNN + FAKE channel (control)"),
+        Method(
+            "cnn", MethodKind.MODEL, _M + "methods.cnn:cnn", "multi-channel CNN: text, DV-MA/SA/EX, BF [+ SQ or FAKE]",
+            params=(
+                Param("rhythm", str, "none", "add a channel of syllabic quantities (sq), FAKE quantities of the same "
+                      "shape (fake, the control) or neither", choices=_RHYTHMS),
+                Param("max_epochs", int, None, "epoch limit (default: the size's)", minimum=1, budget=True),
+            ),
+        ),
+    ),
+    # the paper's rows
+    presets=(
+        Preset("svm_bf", "svm", {}, "linear SVM on BF"),
+        Preset("svm_bf_sq", "svm", {"rhythm": "sq"}, "linear SVM on BF + SQ 3-7-grams"),
+        Preset("svm_bf_dv", "svm", {"dv": True}, "linear SVM on BF + DV-MA/SA/EX 3-grams"),
+        Preset("svm_bf_dv_sq", "svm", {"dv": True, "rhythm": "sq"}, "linear SVM on BF + DVs + SQ"),
+        Preset("svm_bf_dv_fake", "svm", {"dv": True, "rhythm": "fake"}, "BF + DVs + FAKE quantities (control)"),
+        Preset("cnn_sq", "cnn", {"rhythm": "sq"}, "multi-channel CNN + SQ channel"),
+        Preset("cnn_fake", "cnn", {"rhythm": "fake"}, "multi-channel CNN + FAKE channel (control)"),
     ),
     # the paper's McNemar tests: each with-SQ (or FAKE) method against the same method without it
     pairs=(
@@ -71,6 +92,13 @@ TASK = Task(
         ("cnn_fake", "cnn"),
     ),
     load=_M + "data:load",
+    method_input=_M + "data:method_input",
+    test_targets=_M + "data:test_targets",
+    output=Output(
+        "int array (n_test,) of author indices into data.authors, one per test fragment in data.split.test order; "
+        "or a Prediction(y_pred, info) of benchmarks.tasks.latin.metrics, info a JSON-able dict about the fit",
+        _M + "metrics:check_output",
+    ),
     evaluate=_M + "metrics:evaluate",
     figure=_M + "figure:figure",
     options=(
@@ -81,7 +109,6 @@ TASK = Task(
                minimum=1),
         Option("on_too_few", str, "stop", "stop or drop: what to do with an author with too few fragments, an empty or non-UTF-8 work",
                choices=("stop", "drop")),
-        Option("max_epochs", int, None, "CNN epoch limit (default: the size's)", minimum=1, budget=True),
     ),
     datasets=(LATIN_LIBRARY,),
     checklist=Checklist(

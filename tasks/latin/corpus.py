@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tasks.latin.language import is_latin
+from benchmarks.tasks.latin.language import is_latin
 
 SENTENCES_PER_FRAGMENT = 10
 MIN_SENTENCE_WORDS = 5
@@ -104,7 +104,7 @@ def clean_text(text: str) -> str:
     """Strip the Latin Library's furniture and editorial marks; keep the prose (original case).
 
     Removed: the header (first line when it is a heading, e.g. "Cicero: de Amicitia"), lines
-    (paragraphs) that are not Latin (editors' notes, front matter: :func:`tasks.latin.language.is_latin`),
+    (paragraphs) that are not Latin (editors' notes, front matter: :func:`benchmarks.tasks.latin.language.is_latin`),
     upper-case titles, rows of section numbers, the footer (author name, "The Latin Library", "The
     Classics Page"), Roman chapter numbers opening a paragraph, ``[n]`` markers and editors'
     deletions ``[...]``, the brackets of editors' additions ``<...>``, digits and control characters.

@@ -6,7 +6,7 @@
 - DVs (Stamatatos 2018), over the normalised text with the function words kept and ``.`` kept:
   DV-MA stars every letter of other words, DV-SA replaces each other word by one star,
   DV-EX keeps the first and last letters of other words and stars the rest.
-- SQ: the scansion string of the fragment (see :mod:`tasks.latin.scansion`).
+- SQ: the scansion string of the fragment (see :mod:`benchmarks.tasks.latin.scansion`).
 - FAKE: each word type gets a random string over {-, u, x} of length floor(len/3): same shape
   as SQ, no rhythm; it checks that SQ's gain is not extra capacity.
 """
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tasks.latin.corpus import Fragment, normalise
+from benchmarks.tasks.latin.corpus import Fragment, normalise
 
 #: Classical Latin function words (normalised spelling: u for v, i for j). Prepositions,
 #: conjunctions, adverbs, pronouns and forms of esse, after the paper's list without its

@@ -6,15 +6,16 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks.latin.data import LatinData
-from tasks.latin.metrics import Prediction
+from benchmarks.tasks.latin.data import LatinData
+from benchmarks.tasks.latin.metrics import Prediction, as_prediction
 
 
 def confusion(data: LatinData, output: Prediction) -> np.ndarray:
     """Counts (n_authors, n_authors): rows true author, columns predicted author."""
     from sklearn.metrics import confusion_matrix
 
-    return confusion_matrix(data.labels[data.split.test], output.y_pred, labels=np.arange(len(data.authors)))
+    return confusion_matrix(data.labels[data.split.test], as_prediction(output).y_pred,
+                            labels=np.arange(len(data.authors)))
 
 
 def figure(data: LatinData, output: Prediction, path: Path) -> None:

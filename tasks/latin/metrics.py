@@ -1,4 +1,5 @@
-"""evaluate() and the attribution metrics: macro-F1 (primary), micro-F1, accuracy, per-author F1.
+"""evaluate() and the attribution metrics: macro-F1 (primary), micro-F1, accuracy, per-author F1;
+the check of what methods return.
 
 Paired comparisons (the paper's McNemar tests of a with-SQ method against the same method
 without SQ) are the runner's: ``evaluate`` returns whether each test fragment was attributed
@@ -15,16 +16,42 @@ import numpy as np
 from benchmarks.task import Direction, Evaluation, Items
 
 if TYPE_CHECKING:
-    from tasks.latin.data import LatinData
+    from benchmarks.tasks.latin.data import LatinData, LatinInput
 
 
 @dataclass(frozen=True)
 class Prediction:
-    """A method's output: predicted author index per test fragment (``data.split.test`` order),
-    and what the method wants recorded about its fit (``info``: JSON-able)."""
+    """A method's output: predicted author index per test fragment (``data.split.test`` order, ``data`` being
+    what the method received), and what the method wants recorded about its fit (``info``: JSON-able)."""
 
     y_pred: np.ndarray
     info: dict[str, Any] = field(default_factory=dict)
+
+
+def as_prediction(output: Any) -> Any:
+    """A method's output as a :class:`Prediction`: a plain array (or list) of author indices is one without info."""
+    return Prediction(np.asarray(output), {}) if isinstance(output, (np.ndarray, list, tuple)) else output
+
+
+def check_output(data: LatinInput, output: Any) -> None:
+    """Raise ``ValueError`` (the runner's "output" failure, wrong types included) unless ``output`` is a
+    :class:`Prediction`, or an array, of one known author index per test fragment."""
+    output = as_prediction(output)
+    if not isinstance(output, Prediction):
+        raise ValueError(  # noqa: TRY004
+            f"latin: a method returns author indices, an int array (n_test,) or a Prediction(y_pred, info) of "
+            f"benchmarks.tasks.latin.metrics, not a {type(output).__name__}")
+    y_pred, n_test, n_authors = np.asarray(output.y_pred), len(data.split.test), len(data.authors)
+    if y_pred.shape != (n_test,):
+        raise ValueError(f"latin: y_pred has shape {y_pred.shape}; expected ({n_test},), one author per test fragment")
+    if not np.issubdtype(y_pred.dtype, np.integer):
+        raise ValueError(f"latin: y_pred has dtype {y_pred.dtype}; expected integer indices into data.authors")
+    unknown = sorted(set(y_pred[(y_pred < 0) | (y_pred >= n_authors)].tolist()))
+    if unknown:
+        raise ValueError(f"latin: y_pred holds {unknown[:5]}, not indices of the {n_authors} authors (0 to {n_authors - 1})")
+    if not isinstance(output.info, dict):
+        raise ValueError(  # noqa: TRY004
+            f"latin: Prediction.info is a {type(output.info).__name__}; expected a dict")
 
 
 def f1_scores(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> dict[str, Any]:
@@ -47,6 +74,7 @@ def f1_scores(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> dict[st
 
 def evaluate(data: LatinData, output: Prediction) -> Evaluation:
     """Macro-F1, micro-F1, accuracy on the test fragments; items: each test fragment right or wrong."""
+    output = as_prediction(output)
     y_true = data.labels[data.split.test]
     y_pred = np.asarray(output.y_pred)
     if y_pred.shape != y_true.shape:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tasks.latin.lexicon import Lexicon
+from benchmarks.tasks.latin.lexicon import Lexicon
 
 VOWELS = frozenset("aeiouy")
 MUTES = frozenset("bcdgptf")

@@ -23,7 +23,7 @@ SMOKE_WORKS: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Budget:
-    """Size-dependent settings of the multi-channel CNN (``--set latin.max_epochs=N`` overrides ``max_epochs``)."""
+    """Size-dependent settings of the multi-channel CNN (``--method 'cnn[max_epochs=N]'`` overrides ``max_epochs``)."""
 
     filters: int
     max_chars: int  # text and DV channels: each epoch sees a window of this many characters of a fragment

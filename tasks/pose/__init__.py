@@ -6,10 +6,10 @@ Light to import: torch, torchvision and scikit-learn live in the modules named b
 from pathlib import Path
 
 from benchmarks.data import Dataset, read_registry
-from benchmarks.task import Checklist, Direction, Method, MethodKind, Metric, Option, Task, Topline
-from tasks.pose.sizes import BUDGETS, SIZES
+from benchmarks.task import Checklist, Direction, Method, MethodKind, Metric, Option, Output, Param, Task, Topline
+from benchmarks.tasks.pose.sizes import BUDGETS, SIZES
 
-_M = "tasks.pose"
+_M = "benchmarks.tasks.pose"
 _CITATION = (
     "Mathis A, Mamidanna P, Cury KM, Abe T, Murthy VN, Mathis MW, Bethge M. DeepLabCut: markerless pose "
     "estimation of user-defined body parts with deep learning. Nature Neuroscience 21:1281-1289 (2018)."
@@ -60,12 +60,34 @@ TASK = Task(
         Method("mean_position", MethodKind.CONTROL, f"{_M}.methods.mean_position:mean_position",
                "every body part at its mean training position"),
         Method("ridge_hog", MethodKind.BASELINE, f"{_M}.methods.ridge:ridge",
-               "ridge regression (GCV alpha) from HOG features of the frame resized to 96x72 to coordinates"),
+               "ridge regression (GCV alpha) from HOG features of the frame resized to 96x72 to coordinates",
+               params=(Param("features", str, "hog", "HOG features, or the resized pixels", choices=("hog", "pixels")),)),
         Method("dlc_resnet", MethodKind.MODEL, f"{_M}.methods.dlc:dlc",
                "DeepLabCut's design: ResNet or MobileNetV2 (stride 16) + deconvolution to stride 8, score maps + "
-               "location refinement"),
+               "location refinement",
+               params=(
+                   Param("backbone", str, None, "the backbone (default: the size's, mobilenet_v2 for smoke and "
+                         "default, resnet50 for full)", choices=("mobilenet_v2", "resnet18", "resnet50"), budget=True),
+                   Param("iterations", int, None, "training iterations (default: the size's)", minimum=1, budget=True),
+                   Param("pretrain_iterations", int, None, "synthetic pre-training iterations; 0: no synthetic "
+                         "pre-training (default: the size's)", minimum=0, budget=True),
+                   Param("input_scale", float, None, "network input pixels per image pixel (DeepLabCut's "
+                         "global_scale; default: the size's; at default the frames' shorter side becomes 120 px, "
+                         "0.25 for 640x480)", minimum=0.0, exclusive_minimum=True, budget=True),
+                   Param("pretrain", str, "auto", "initial weights: auto (ImageNet if cached, else synthetic "
+                         "pre-training (once, cached) for real frames, else random), imagenet, synthetic, or none "
+                         "(random initialisation)", choices=("auto", "imagenet", "synthetic", "none")),
+                   Param("weights", Path, None, "a torchvision ImageNet checkpoint (.pth) of the backbone, e.g. "
+                         "mobilenet_v2-b0353104.pth; never downloaded"),
+               )),
     ),
     load=f"{_M}.data:load",
+    method_input=f"{_M}.data:method_input",
+    test_targets=f"{_M}.data:test_targets",
+    output=Output("PosePrediction (benchmarks.tasks.pose.prediction) of every frame of data.frames, train and test: "
+                  "points, float array (N, K, 2) of pixel (x, y) for the K body parts, finite or NaN (no point; "
+                  "a NaN at a labelled point fails the evaluation); scores, None or float array (N, K) of "
+                  "likelihoods in [0, 1]; details, a JSON-able dict", f"{_M}.metrics:check_output"),
     evaluate=f"{_M}.metrics:evaluate",
     figure=f"{_M}.figure:figure",
     options=(
@@ -74,21 +96,6 @@ TASK = Task(
                choices=("frames", "videos")),
         Option("train_fraction", float, None, "share of frames for training (default: the size's, 0.8; full: "
                "DeepLabCut's 0.95)", minimum=0.0, maximum=1.0, exclusive_minimum=True, exclusive_maximum=True, budget=True),
-        Option("backbone", str, None, "the model's backbone (default: the size's, mobilenet_v2 for smoke and default, "
-               "resnet50 for full)", choices=("mobilenet_v2", "resnet18", "resnet50"), budget=True),
-        Option("iterations", int, None, "training iterations (default: the size's)", minimum=1, budget=True),
-        Option("pretrain_iterations", int, None, "synthetic pre-training iterations; 0: no synthetic pre-training (default: the size's)",
-               minimum=0, budget=True),
-        Option("input_scale", float, None, "network input pixels per image pixel (DeepLabCut's global_scale; default: "
-               "the size's; at default the frames' shorter side becomes 120 px, 0.25 for 640x480)",
-               minimum=0.0, exclusive_minimum=True, budget=True),
-        Option("pretrain", str, "auto", "initial weights of the model: auto (ImageNet if cached, else synthetic "
-               "pre-training (once, cached) for real frames, else random), imagenet, synthetic, or none (random initialisation)",
-               choices=("auto", "imagenet", "synthetic", "none")),
-        Option("weights", Path, None, "a torchvision ImageNet checkpoint (.pth) of the backbone, e.g. "
-               "mobilenet_v2-b0353104.pth; never downloaded"),
-        Option("ridge_features", str, "hog", "features of the ridge baseline: HOG, or the resized pixels",
-               choices=("hog", "pixels")),
     ),
     datasets=(OPENFIELD,),
     checklist=Checklist(

@@ -12,15 +12,15 @@ import hashlib
 import os
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from benchmarks.context import RunContext
-from tasks.pose.project import LabelledFrames, read_project, write_project
-from tasks.pose.splits import split_frames, split_videos
-from tasks.pose.synthetic import GeneratorConfig, generate
+from benchmarks.tasks.pose.project import LabelledFrames, read_project, write_project
+from benchmarks.tasks.pose.splits import split_frames, split_videos
+from benchmarks.tasks.pose.synthetic import GeneratorConfig, generate
 
 GENERATOR_VERSION = 1  # bump when the generator's output changes: cached projects are keyed by it
 DATA_SEED = 2018  # synthetic sets are fixed datasets; the run's seed draws the split and the training
@@ -29,7 +29,8 @@ DATA_SEED = 2018  # synthetic sets are fixed datasets; the run's seed draws the 
 @dataclass(frozen=True)
 class PoseData:
     """Frames with their split. Synthetic pre-training frames are not here: only the model uses
-    them, so it builds them (:mod:`tasks.pose.pretraining`)."""
+    them, so it builds them (:mod:`benchmarks.tasks.pose.pretraining`). What a method receives
+    (:func:`method_input`) is a PoseData whose test frames' keypoints are NaN."""
 
     frames: LabelledFrames
     train: np.ndarray  # frame indices
@@ -52,7 +53,7 @@ def load(size: str, seed: int, ctx: RunContext) -> PoseData:
     else:
         from benchmarks.data import fetch
 
-        from tasks.pose import OPENFIELD, OPENFIELD_PROJECT
+        from benchmarks.tasks.pose import OPENFIELD, OPENFIELD_PROJECT
 
         frames, source = read_project(fetch(OPENFIELD) / OPENFIELD_PROJECT), "openfield"
     fraction = ctx.budget.train_fraction
@@ -61,6 +62,20 @@ def load(size: str, seed: int, ctx: RunContext) -> PoseData:
     else:
         train, test = split_frames(len(frames), fraction, seed)
     return PoseData(frames, train, test, source)
+
+
+def method_input(data: PoseData) -> PoseData:
+    """What a method receives: every frame's image (the model predicts the test frames too) and the
+    training frames' keypoints; the test frames' keypoints are NaN, as unlabelled points are. The images
+    are shared; only the small keypoint array is copied."""
+    keypoints = data.frames.keypoints.copy()
+    keypoints[data.test] = np.nan
+    return replace(data, frames=replace(data.frames, keypoints=keypoints))
+
+
+def test_targets(data: PoseData) -> dict[str, np.ndarray]:
+    """The labelled points of the test frames, (n_test, K, 2), which the test metrics score against."""
+    return {"test_keypoints": data.frames.keypoints[data.test]}
 
 
 def synthetic_project(config: GeneratorConfig, seed: int) -> LabelledFrames:

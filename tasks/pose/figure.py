@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks.pose.data import PoseData
-from tasks.pose.prediction import PosePrediction
+from benchmarks.tasks.pose.data import PoseData
+from benchmarks.tasks.pose.prediction import PosePrediction
 
 
 def figure(data: PoseData, output: PosePrediction, path: Path, n_frames: int = 6) -> None:

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from benchmarks.task import Direction, Evaluation, Items
-from tasks.pose.prediction import PosePrediction
+from benchmarks.tasks.pose.prediction import PosePrediction
 
 if TYPE_CHECKING:
-    from tasks.pose.data import PoseData
+    from benchmarks.tasks.pose.data import PoseData
 
 PCUTOFF = 0.6  # DeepLabCut's default p-cutoff (config.yaml ``pcutoff``)
 PCK_THRESHOLD = 0.1  # PCK: a point is correct within this share of the animal's size
@@ -110,6 +110,34 @@ def per_bodypart_rmse(predicted: np.ndarray, labelled: np.ndarray) -> np.ndarray
 def _nanmean(values: np.ndarray) -> float:
     finite = values[np.isfinite(values)]
     return float(finite.mean()) if finite.size else float("nan")
+
+
+def check_output(data: PoseData, output: PosePrediction) -> None:
+    """Raise ``ValueError`` naming what is wrong with a method's output (see ``TASK.output``): a
+    :class:`PosePrediction` with points (N, K, 2), finite or NaN, for every frame of ``data`` and, if any,
+    likelihoods (N, K) in [0, 1]."""
+    if not isinstance(output, PosePrediction):
+        raise ValueError(f"expected a PosePrediction (benchmarks.tasks.pose.prediction), got {type(output).__name__}")
+    expected = data.frames.keypoints.shape
+    _check_array("points", output.points, expected)
+    if np.isinf(np.asarray(output.points, float)).any():
+        raise ValueError("points holds infinite values (NaN marks a missing point)")
+    if output.scores is not None:
+        scores = _check_array("scores", output.scores, expected[:2])
+        if not (np.isfinite(scores).all() and (scores >= 0).all() and (scores <= 1).all()):
+            raise ValueError("scores must be finite likelihoods in [0, 1]")
+    if not isinstance(output.details, dict):
+        raise ValueError(f"details must be a dict, got {type(output.details).__name__}")
+
+
+def _check_array(name: str, value: object, shape: tuple[int, ...]) -> np.ndarray:
+    array = np.asarray(value)
+    if array.dtype.kind not in "iuf":
+        raise ValueError(f"{name} must be a numeric array, got dtype {array.dtype}")
+    if array.shape != shape:
+        raise ValueError(f"{name} has shape {array.shape}, expected {shape} (frames, body parts"
+                         f"{', x and y' if len(shape) == 3 else ''})")
+    return array.astype(float, copy=False)
 
 
 def evaluate(data: PoseData, output: PosePrediction) -> Evaluation:

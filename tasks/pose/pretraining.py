@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from tasks.pose.project import LabelledFrames
-from tasks.pose.sizes import Budget
-from tasks.pose.synthetic import GeneratorConfig
-from tasks.pose.training import Augmentation
+from benchmarks.tasks.pose.project import LabelledFrames
+from benchmarks.tasks.pose.sizes import Budget
+from benchmarks.tasks.pose.synthetic import GeneratorConfig
+from benchmarks.tasks.pose.training import Augmentation
 
 PRETRAIN_VERSION = 1  # bump when pre-training changes in a way its settings do not show
 PRETRAIN_SEED = 2019  # pre-training is a fixed artefact, shared by every run seed (like a dataset)
@@ -36,7 +36,7 @@ _WEIGHTS, _SETTINGS = "weights.pt", "settings.json"
 
 def pretraining_config(frames: LabelledFrames, budget: Budget) -> GeneratorConfig:
     """The synthetic set for ``frames``: the budget's frame count at their most common image size x its input scale."""
-    from tasks.pose.training import common_image_size, input_scale_for
+    from benchmarks.tasks.pose.training import common_image_size, input_scale_for
 
     input_scale = input_scale_for(frames, budget.input_scale)
     height, width = common_image_size(frames)
@@ -47,7 +47,7 @@ def pretraining_config(frames: LabelledFrames, budget: Budget) -> GeneratorConfi
 
 def pretraining_settings(frames: LabelledFrames, budget: Budget, augmentation: Augmentation) -> dict[str, Any]:
     """Everything that determines the pre-trained weights (the cache key)."""
-    from tasks.pose.data import DATA_SEED, GENERATOR_VERSION
+    from benchmarks.tasks.pose.data import DATA_SEED, GENERATOR_VERSION
 
     settings = {
         "pretrain_version": PRETRAIN_VERSION,
@@ -91,9 +91,9 @@ def pretrained_weights(
 
 
 def _pretrain(settings: dict[str, Any], device: torch.device, track: Callable | None):
-    from tasks.pose.data import synthetic_project
-    from tasks.pose.network import PoseNet
-    from tasks.pose.training import train
+    from benchmarks.tasks.pose.data import synthetic_project
+    from benchmarks.tasks.pose.network import PoseNet
+    from benchmarks.tasks.pose.training import train
 
     frames = synthetic_project(GeneratorConfig(**settings["generator"]), settings["data_seed"])
     devices = [device.index or 0] if device.type == "cuda" else []

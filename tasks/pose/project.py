@@ -6,7 +6,7 @@ coords) and one row per image, whose index is the image path relative to the pro
 (``labeled-data/<video>/img0000.png``; DLC >= 2.2 writes it as three columns instead).
 Empty cells mark body parts that were not labelled; they become NaN and count in no error.
 The pandas-HDF twin (``.h5``) is read only where the CSV is missing, and only without
-unpickling (see :mod:`tasks.pose.dlc_h5`).
+unpickling (see :mod:`benchmarks.tasks.pose.dlc_h5`).
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ def read_project(project: Path | str, *, videos: list[str] | None = None) -> Lab
             paths, points = read_collected_csv(csv_path, bodyparts)
             source = csv_path
         elif (folder / f"CollectedData_{scorer}.h5").is_file():
-            from tasks.pose.dlc_h5 import read_collected_h5
+            from benchmarks.tasks.pose.dlc_h5 import read_collected_h5
 
             source = folder / f"CollectedData_{scorer}.h5"
             paths, points = read_collected_h5(source, bodyparts)

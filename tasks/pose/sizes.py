@@ -1,6 +1,6 @@
 """The sizes of the pose task: what each one holds, and how the model is trained at it.
 
-Light to import (no numpy): ``tasks.pose`` reads it to declare ``TASK``.
+Light to import (no numpy): ``benchmarks.tasks.pose`` reads it to declare ``TASK``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Budget:
-    """How the data are split and the model is trained at one size (``ctx.budget``); the options
-    ``backbone``, ``iterations``, ``pretrain_iterations``, ``input_scale`` and ``train_fraction``
-    override their fields."""
+    """How the data are split and the model is trained at one size (``ctx.budget``); the option
+    ``train_fraction`` and the model's parameters ``backbone``, ``iterations``, ``pretrain_iterations``
+    and ``input_scale`` override their fields."""
 
     backbone: str  # resnet18 | resnet50 | mobilenet_v2
     iterations: int  # optimiser steps on the target data
@@ -26,7 +26,7 @@ class Budget:
     radius: float  # score-map positive radius in network-input pixels (DeepLabCut: 17 px at 640x480)
     pretrain_iterations: int = 0  # steps on the synthetic pre-training set, when one is used
     train_fraction: float = 0.8  # share of frames for training (DeepLabCut: 0.95; 0.8 gives a steadier test error)
-    # Frames generated instead of read (keyword arguments of tasks.pose.synthetic.GeneratorConfig; plain numbers,
+    # Frames generated instead of read (keyword arguments of benchmarks.tasks.pose.synthetic.GeneratorConfig; plain numbers,
     # so that declaring the task does not import the generator); None: DeepLabCut's open-field project.
     synthetic: Mapping[str, Any] | None = None
     # The synthetic pre-training set used when the target frames are real: (videos, frames per video), rendered

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from tasks.pose.project import LabelledFrames
+from benchmarks.tasks.pose.project import LabelledFrames
 
 BODYPARTS = ("snout", "leftear", "rightear", "body", "tailbase", "tailend")
 

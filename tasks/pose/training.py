@@ -1,4 +1,4 @@
-"""Training and inference of :class:`tasks.pose.network.PoseNet` on labelled frames of any size.
+"""Training and inference of :class:`benchmarks.tasks.pose.network.PoseNet` on labelled frames of any size.
 
 Each training sample is an affine crop (rotation, scale, shift) of one frame, drawn with
 ``grid_sample``, so frames of different sizes share a batch; brightness and contrast jitter
@@ -16,8 +16,8 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from tasks.pose.network import IMAGENET_MEAN, IMAGENET_STD, PoseNet, decode, loss, targets
-from tasks.pose.project import LabelledFrames
+from benchmarks.tasks.pose.network import IMAGENET_MEAN, IMAGENET_STD, PoseNet, decode, loss, targets
+from benchmarks.tasks.pose.project import LabelledFrames
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def frames_to_tensors(frames: LabelledFrames, index: np.ndarray, device: torch.d
 def input_scale_for(frames: LabelledFrames, input_scale: float | None) -> float:
     """``input_scale``, or where it is None the frames' own: ``sizes.INPUT_SHORT_SIDE`` over the shorter
     side of their most common image size, at most 1."""
-    from tasks.pose.sizes import INPUT_SHORT_SIDE
+    from benchmarks.tasks.pose.sizes import INPUT_SHORT_SIDE
 
     if input_scale is not None:
         return input_scale

@@ -9,16 +9,23 @@ group of simulations in SIMD lanes), ``fast_exp`` (vectorised exp),
 (box prior, parameter validation), ``observation`` (x_o), ``bank`` (simulations stored on disk),
 ``shipped_bank`` (the bank's first rows, committed with the code), ``torch_simulator`` (the same
 equations in torch, for GPUs). Task modules: ``sizes`` (budgets),
-``data`` (``load``), ``methods`` (``methods.restricted``: rounds from a restricted prior),
-``metrics`` (``evaluate``), ``figure``. Heavy imports stay in those.
+``data`` (``load``, ``method_input``, ``test_targets``), ``methods`` (``methods.restricted``: rounds
+from a restricted prior), ``metrics`` (``evaluate``, ``check_output``), ``figure``. Heavy imports
+stay in those.
 """
 
 from pathlib import Path
 
-from benchmarks.task import Checklist, Direction, Method, MethodKind, Metric, Option, Task, Topline
-from tasks.pyloric.sizes import BUDGETS, DESCRIPTIONS
+from benchmarks.task import Checklist, Direction, Method, MethodKind, Metric, Option, Output, Param, Task, Topline
+from benchmarks.tasks.pyloric.sizes import BUDGETS, DESCRIPTIONS
 
-_M = "tasks.pyloric."
+_M = "benchmarks.tasks.pyloric."
+
+#: NPE's parameters, shared by both NPE methods.
+_NPE_PARAMS = (
+    Param("hidden_features", int, 50, "hidden units of NPE's spline flow", minimum=1),
+    Param("max_epochs", int, None, "NPE epoch cap (default: the size's budget)", minimum=1, budget=True),
+)
 
 TASK = Task(
     name="pyloric",
@@ -51,12 +58,27 @@ TASK = Task(
         Method("rejection_abc", MethodKind.BASELINE, _M + "methods:rejection_abc",
                "closest 10% of valid simulations to x_o, z-scored statistics"),
         Method("npe", MethodKind.MODEL, _M + "methods:npe",
-               "sbi NPE, neural spline flow on valid simulations, z-scored statistics, logit-box parameters"),
+               "sbi NPE, neural spline flow on valid simulations, z-scored statistics, logit-box parameters",
+               params=_NPE_PARAMS),
         Method("npe_restricted", MethodKind.MODEL, _M + "methods.restricted:npe_restricted",
                "Deistler et al. (2022): later rounds from a classifier-restricted prior, NPE on the valid "
-               "simulations of all rounds"),
+               "simulations of all rounds",
+               params=_NPE_PARAMS + (
+                   Param("false_negatives", float, 0.1,
+                         "share of valid parameters the restricted prior may exclude (sbi's "
+                         "allowed_false_negatives; 0 keeps every one it has seen, which from ~150 valid validation "
+                         "simulations keeps ~80% of the prior; larger is tighter and biased)",
+                         minimum=0.0, maximum=0.9),
+               )),
     ),
     load=_M + "data:load",
+    method_input=_M + "data:method_input",
+    test_targets=_M + "data:test_targets",
+    output=Output("dict: 'samples' (n, 31) posterior samples given x_o, n >= the size's n_predictive (the first "
+                  "n_predictive are simulated); 'heldout_samples' (k, m, 31), m samples given each of the k "
+                  "held-out observations x_heldout, in order; all finite and inside the prior box; optional "
+                  "'rounds' (per round of simulations: proposal, n_simulations, n_valid, valid_fraction) and "
+                  "'n_train_valid'", _M + "metrics:check_output"),
     prepare=_M + "data:prepare",
     evaluate=_M + "metrics:evaluate",
     figure=_M + "figure:figure",
@@ -65,13 +87,6 @@ TASK = Task(
                "CSV with your x_o: one row under the 18 statistic names, or the mirror's xo_*.csv format"),
         Option("bank_seed", int, 0, "seed of full's prior simulation bank (a fixed data set; the cell seed splits it; "
                "smoke and default read the shipped bank, seed 0)", minimum=0),
-        Option("max_epochs", int, None, "NPE epoch cap (default: the size's budget)", minimum=1, budget=True),
-        Option("hidden_features", int, 50, "NPE spline-flow hidden units", minimum=1),
-        Option("false_negatives", float, 0.1,
-               "npe_restricted: share of valid parameters the restricted prior may exclude (sbi's "
-               "allowed_false_negatives; 0 keeps every one it has seen, which from ~150 valid validation "
-               "simulations keeps ~80% of the prior; larger is tighter and biased)",
-               minimum=0.0, maximum=0.9),
     ),
     # No paired tests. Each method's posterior-predictive simulations come from its own parameter
     # draws: simulation i of two methods shares a noise seed but no parameters, so they do not pair.

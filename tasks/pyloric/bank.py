@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tasks.pyloric import circuit as M
-from tasks.pyloric import statistics as S
-from tasks.pyloric.prior import LOWER, UPPER, sample_prior
-from tasks.pyloric.simulator import Simulations
+from benchmarks.tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric import statistics as S
+from benchmarks.tasks.pyloric.prior import LOWER, UPPER, sample_prior
+from benchmarks.tasks.pyloric.simulator import Simulations
 
 if TYPE_CHECKING:
     import torch
@@ -134,11 +134,11 @@ def simulate_chunk(theta: np.ndarray, seeds: np.ndarray, *, noise_std: float, te
                    n_threads: int | None = None, device=None) -> Simulations:
     """One chunk of the bank: the numba kernel on the CPU (device None), else ``torch_simulator``
     on the GPU in float64, noise from a torch generator seeded by the chunk's first seed."""
-    from tasks.pyloric.simulator import simulate
+    from benchmarks.tasks.pyloric.simulator import simulate
 
     if device is None:
         return simulate(theta, seeds, noise_std=noise_std, temperature=temperature, n_threads=n_threads)
-    from tasks.pyloric.torch_simulator import simulate_torch, statistics_of_batch
+    from benchmarks.tasks.pyloric.torch_simulator import simulate_torch, statistics_of_batch
 
     v, diverged = simulate_torch(theta, int(seeds[0]) if len(seeds) else 0, device=device, noise_std=noise_std,
                                  temperature=temperature)
@@ -258,7 +258,7 @@ def build_chunk(n: int, seed: int, c: int, *, root: Path | str | None = None,
     For job arrays: the chunk's checksum goes to a file of its own beside it (not the shared
     header, which parallel jobs would overwrite); ``simulation_bank`` adopts it. Idempotent.
     """
-    from tasks.pyloric.simulator import simulate
+    from benchmarks.tasks.pyloric.simulator import simulate
 
     settings = _settings(seed, chunk_size, noise_std, temperature)
     folder = bank_folder(Path(root) if root is not None else default_root(), settings)

@@ -1,5 +1,6 @@
 """``load`` of the pyloric task: the simulation bank split into training and held-out valid
-simulations, the observation x_o, and the noise seeds of the posterior-predictive checks.
+simulations, the observation x_o, and the noise seeds of the posterior-predictive checks;
+``method_input``: what methods see of it, ``test_targets``: what they must not (held-out truths, noise seeds).
 
 Bank sizes (prior simulations; about 0.96 % are valid, i.e. triphasic with every statistic defined):
 the first rows of the seed-0 CPU bank ship with the code (``shipped_bank``: up to 100,000, about
@@ -17,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tasks.pyloric import circuit as M
-from tasks.pyloric import shipped_bank
-from tasks.pyloric.observation import X_O
-from tasks.pyloric.sizes import BUDGETS, Budget
+from benchmarks.tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric import shipped_bank
+from benchmarks.tasks.pyloric.observation import X_O
+from benchmarks.tasks.pyloric.sizes import BUDGETS, Budget
 
 if TYPE_CHECKING:
     from benchmarks.context import RunContext
@@ -53,6 +54,36 @@ class PyloricData:
     n_simulations: int
 
 
+@dataclass(frozen=True)
+class PyloricInput:
+    """What a method receives (``method_input``): ``PyloricData``'s arrays, the same objects, without
+    what evaluate scores against: ``theta_heldout`` (the true parameters of the held-out observations,
+    the calibration's targets) and ``predictive_seeds`` (the noise of the predictive check, which a
+    method could fit its samples to). n_predictive: how many of a method's samples the predictive
+    check simulates (``metrics.check_output`` asks for at least that many)."""
+
+    size: str
+    theta_train: np.ndarray
+    x_train: np.ndarray
+    x_heldout: np.ndarray
+    theta_invalid: np.ndarray
+    x_invalid: np.ndarray
+    x_o: np.ndarray
+    n_predictive: int
+    n_simulations: int
+
+
+def method_input(data: PyloricData) -> PyloricInput:
+    """The view of ``data`` a method receives (no copies)."""
+    return PyloricInput(data.size, data.theta_train, data.x_train, data.x_heldout, data.theta_invalid,
+                        data.x_invalid, data.x_o, len(data.predictive_seeds), data.n_simulations)
+
+
+def test_targets(data: PyloricData) -> dict[str, np.ndarray]:
+    """What ``evaluate`` scores against and methods must not see."""
+    return {"theta_heldout": data.theta_heldout, "predictive_seeds": data.predictive_seeds}
+
+
 def check_observation(x: Any, source: str = "observation") -> np.ndarray:
     """x_o as a float64 (18,) array; ValueError naming ``source`` for a wrong length or NaN."""
     x = np.asarray(x, dtype=np.float64).reshape(-1)
@@ -74,7 +105,7 @@ def read_user_observation(path: Path | str) -> np.ndarray:
     header row of the 18 statistic names (``circuit.STAT_NAMES``) and one row of values."""
     import pandas as pd
 
-    from tasks.pyloric.observation import read_csv_named, read_observation_csv
+    from benchmarks.tasks.pyloric.observation import read_csv_named, read_observation_csv
 
     path = Path(path)
     if not path.is_file():
@@ -128,7 +159,7 @@ def load_bank(budget: Budget, n: int, bank_seed: int, ctx: RunContext | None = N
         else:
             parts.append((rows.theta, rows.stats))
     if n > shipped:
-        from tasks.pyloric.bank import simulation_bank
+        from benchmarks.tasks.pyloric.bank import simulation_bank
 
         start = shipped - shipped % shipped_bank.CHUNK_SIZE
         bank = simulation_bank(n, seed, ctx=ctx, start=start)
@@ -148,7 +179,7 @@ def prepare(size: str, options: Mapping[str, Any]) -> list:
     shipped = min(n, _shipped_rows(budget, options["bank_seed"]))
     if shipped == n:
         return []
-    from tasks.pyloric.bank import bank_steps
+    from benchmarks.tasks.pyloric.bank import bank_steps
 
     seed = options["bank_seed"] if budget.simulate_bank else shipped_bank.SEED
     return bank_steps(n, seed, start=shipped - shipped % shipped_bank.CHUNK_SIZE)

@@ -8,7 +8,7 @@ region keeps, how many valid parameters it keeps, and the enrichment: the valid 
 region over the prior's. Deistler et al. (2022) went from 0.97 % valid in the prior to 5.17 %
 (5.3x) with 29,193 valid training simulations::
 
-    python -m tasks.pyloric.enrichment --sizes 10000 20000 40000 80000 --held-out 20000
+    python -m benchmarks.tasks.pyloric.enrichment --sizes 10000 20000 40000 80000 --held-out 20000
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ import time
 
 import numpy as np
 
-from tasks.pyloric import shipped_bank
-from tasks.pyloric.methods.restricted import BATCH_SIZE, CLASSIFIER, INVALID_SHARE, train_classifier
-from tasks.pyloric.prior import box_uniform
+from benchmarks.tasks.pyloric import shipped_bank
+from benchmarks.tasks.pyloric.methods.restricted import BATCH_SIZE, CLASSIFIER, INVALID_SHARE, train_classifier
+from benchmarks.tasks.pyloric.prior import box_uniform
 
 
 def enrichment(theta: np.ndarray, valid: np.ndarray, theta_test: np.ndarray, valid_test: np.ndarray, *,
@@ -59,7 +59,7 @@ def enrichment(theta: np.ndarray, valid: np.ndarray, theta_test: np.ndarray, val
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tasks.pyloric.enrichment", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.tasks.pyloric.enrichment", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000, 40_000, 80_000],
                         help="training rows (the bank's first rows)")
     parser.add_argument("--held-out", type=int, default=20_000, help="test rows: the bank's last rows")

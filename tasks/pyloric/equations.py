@@ -22,7 +22,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric import circuit as M
 
 _INLINE = dict(inline="always", cache=True, error_model="numpy")
 

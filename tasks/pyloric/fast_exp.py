@@ -11,7 +11,7 @@ import math
 import numba
 import numpy as np
 
-from tasks.pyloric import _jit_cache  # noqa: F401  (drops stale numba caches)
+from benchmarks.tasks.pyloric import _jit_cache  # noqa: F401  (drops stale numba caches)
 
 _JIT = dict(cache=True, error_model="numpy")
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks.pyloric import circuit as M
-from tasks.pyloric.data import PyloricData
-from tasks.pyloric.prior import LOWER, UPPER
+from benchmarks.tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric.data import PyloricData
+from benchmarks.tasks.pyloric.prior import LOWER, UPPER
 
 #: Parameters shown: AB/PD's calcium and KCa conductances, LP's CaS, and the LP->PD synapse.
 SHOWN = ("AB/PD_CaT", "AB/PD_KCa", "LP_CaS", "Synapses_LP-PD")
@@ -29,7 +29,7 @@ def figure(data: PyloricData, output: dict, path: Path) -> None:
     """Write the figure of one run's ``output`` to ``path`` (PNG)."""
     import matplotlib.pyplot as plt
 
-    from tasks.pyloric.simulator import simulate_voltage
+    from benchmarks.tasks.pyloric.simulator import simulate_voltage
 
     samples = np.asarray(output["samples"])
     index = [M.PARAMETER_NAMES.index(name) for name in SHOWN]

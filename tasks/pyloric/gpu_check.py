@@ -1,4 +1,4 @@
-"""``python -m tasks.pyloric.gpu_check``: the torch simulator on a device, its speed and its match.
+"""``python -m benchmarks.tasks.pyloric.gpu_check``: the torch simulator on a device, its speed and its match.
 
 Prints (1) simulations per second of ``torch_simulator`` for a batch of prior draws (integration,
 then with the statistics computed on the host), and (2) the match with the numba CPU kernel on
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric import circuit as M
 
 RTOL = 1e-3  # the tolerance of the reference tests
 
@@ -54,8 +54,8 @@ def throughput(n: int, device, dtype, t_max: float, block_steps: int) -> dict:
     """Simulations per second for n prior draws (integration alone, and with statistics)."""
     import torch
 
-    from tasks.pyloric.prior import sample_prior
-    from tasks.pyloric.torch_simulator import simulate_torch, statistics_of_batch
+    from benchmarks.tasks.pyloric.prior import sample_prior
+    from benchmarks.tasks.pyloric.torch_simulator import simulate_torch, statistics_of_batch
 
     theta = sample_prior(n, np.random.default_rng(0))
     simulate_torch(theta[:2], device=device, dtype=dtype, t_max=1.0, t_burn_in=0.0)  # warm-up
@@ -78,8 +78,8 @@ def match(device, t_max: float, rows: int | None, mirror: Path | None = None) ->
     """Noise-free float64 torch runs against the numba kernel on the reference rows."""
     import torch
 
-    from tasks.pyloric.simulator import simulate, simulate_voltage
-    from tasks.pyloric.torch_simulator import simulate_torch, statistics_of_batch
+    from benchmarks.tasks.pyloric.simulator import simulate, simulate_voltage
+    from benchmarks.tasks.pyloric.torch_simulator import simulate_torch, statistics_of_batch
 
     theta, expected = reference_rows(mirror)
     if rows is not None:
@@ -111,7 +111,7 @@ def match(device, t_max: float, rows: int | None, mirror: Path | None = None) ->
 def main(argv: list[str] | None = None) -> dict:
     import torch
 
-    parser = argparse.ArgumentParser(prog="python -m tasks.pyloric.gpu_check", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.tasks.pyloric.gpu_check", description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--n", type=int, default=None, help="simulations for the speed (default 4096 on cuda, 4 on cpu)")
     parser.add_argument("--dtype", choices=("float32", "float64"), default="float64")

@@ -22,10 +22,10 @@ import math
 import numba
 import numpy as np
 
-from tasks.pyloric import _jit_cache  # noqa: F401  (drops stale numba caches)
-from tasks.pyloric import circuit as M
-from tasks.pyloric import equations as E
-from tasks.pyloric.fast_exp import libm_exp_row, vexp
+from benchmarks.tasks.pyloric import _jit_cache  # noqa: F401  (drops stale numba caches)
+from benchmarks.tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric import equations as E
+from benchmarks.tasks.pyloric.fast_exp import libm_exp_row, vexp
 
 _JIT = dict(cache=True, error_model="numpy")
 

@@ -20,11 +20,15 @@ so differences between methods come from the parameters alone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
 from benchmarks.task import Evaluation
-from tasks.pyloric import circuit as M
-from tasks.pyloric.data import PyloricData
+from benchmarks.tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric.data import PyloricData, PyloricInput, method_input
+from benchmarks.tasks.pyloric.prior import check_parameters
 
 #: Standard deviations of valid prior simulations, statistics 0-14 (npe-pfn's estimate).
 SIGMA = np.array([1012.1, 712.85, 652.46, 512.49, 0.3038, 0.3697, 0.2824, 0.1926, 0.2091,
@@ -73,27 +77,48 @@ def proportion_interval(k: int, n: int, level: float = 0.95) -> list[float]:
 
 
 def posterior_predictive(data: PyloricData, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Statistics (m, 18) and counts (m, 7) of the first m samples, with the shared noise seeds."""
-    from tasks.pyloric.simulator import simulate
+    """Statistics (m, 18) and counts (m, 7) of the first m samples (``check_output`` asks for m), with the
+    shared noise seeds."""
+    from benchmarks.tasks.pyloric.simulator import simulate
 
     m = len(data.predictive_seeds)
-    if len(samples) < m:
-        raise ValueError(f"pyloric: need >= {m} posterior samples for the predictive check, got {len(samples)}")
     sims = simulate(samples[:m], data.predictive_seeds)
     return sims.stats, sims.counts
 
 
+def check_output(data: PyloricInput, output: Any) -> None:
+    """ValueError naming what is wrong with a method's output (the task's ``Output``): a dict whose
+    ``samples`` are (n, 31) with n >= ``data.n_predictive`` and ``heldout_samples`` (k, m, 31), k the
+    held-out observations, m >= 1; all finite and inside the prior box (``prior.check_parameters``,
+    what the simulator accepts)."""
+    if not isinstance(output, Mapping):
+        raise ValueError(f"pyloric: a method returns a dict with 'samples' and 'heldout_samples', "
+                         f"got {type(output).__name__}")
+    missing = [key for key in ("samples", "heldout_samples") if key not in output]
+    if missing:
+        raise ValueError(f"pyloric: the output has no {missing} (keys: {sorted(output)})")
+    d, k = M.N_PARAMETERS, len(data.x_heldout)
+    shape = np.shape(output["samples"])
+    if len(shape) != 2 or shape[0] < data.n_predictive or shape[1] != d:
+        raise ValueError(f"pyloric: output['samples'] must have shape (n, {d}) with n >= {data.n_predictive} "
+                         f"(the predictive check's simulations), got {shape}")
+    shape = np.shape(output["heldout_samples"])
+    if len(shape) != 3 or shape[0] != k or shape[1] < 1 or shape[2] != d:
+        raise ValueError(f"pyloric: output['heldout_samples'] must have shape ({k}, m, {d}), m >= 1 samples for "
+                         f"each of the {k} held-out observations, got {shape}")
+    for key in ("samples", "heldout_samples"):
+        try:
+            check_parameters(np.reshape(output[key], (-1, d)))
+        except ValueError as error:
+            raise ValueError(f"pyloric: output[{key!r}]: {error}") from None
+
+
 def evaluate(data: PyloricData, output: dict) -> Evaluation:
-    """The four metrics of one method's ``output`` (``samples`` (n, 31) with n >= the number of
-    predictive seeds, ``heldout_samples`` (k, m, 31)); simulates the predictive check (0.2 core-s
-    per sample). No per-item outcomes: see ``pairs`` in the task's ``__init__``."""
+    """The four metrics of one method's ``output`` (``check_output``); simulates the predictive
+    check (0.2 core-s per sample). No per-item outcomes: see ``pairs`` in the task's ``__init__``."""
+    check_output(method_input(data), output)
     samples = np.asarray(output["samples"], dtype=np.float64)
     heldout = np.asarray(output["heldout_samples"], dtype=np.float64)
-    if samples.ndim != 2 or samples.shape[1] != M.N_PARAMETERS:
-        raise ValueError(f"pyloric: samples must have shape (n, {M.N_PARAMETERS}), got {samples.shape}")
-    if heldout.shape[0] != len(data.theta_heldout) or heldout.shape[2:] != (M.N_PARAMETERS,):
-        raise ValueError(f"pyloric: heldout_samples must have shape ({len(data.theta_heldout)}, m, "
-                         f"{M.N_PARAMETERS}), got {heldout.shape}")
     stats, counts = posterior_predictive(data, samples)
     valid = ~np.isnan(stats).any(axis=1)
     close = close_to_observation(stats, counts, data.x_o)

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric import circuit as M
 
 #: x_o (18,) in ``circuit.STAT_NAMES`` order; plateaus fixed at 2.5 ms (none).
 X_O = np.array(

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric import circuit as M
 
 # Per neuron, per channel (Na CaT CaS A KCa Kd H Leak), mS/cm^2.
 _MEMBRANE_LOWER = [

@@ -10,8 +10,8 @@ per part, its rows, checksum, the commit and simulator version that built it, an
 Build or resume (low priority, finished parts are kept; a killed build loses its current part's
 unfinished chunks at most, which stay in the data cache)::
 
-    nice -n 19 python -m tasks.pyloric.shipped_bank build --parts 10
-    python -m tasks.pyloric.shipped_bank verify      # checksums, versions and order of the parts
+    nice -n 19 python -m benchmarks.tasks.pyloric.shipped_bank build --parts 10
+    python -m benchmarks.tasks.pyloric.shipped_bank verify      # checksums, versions and order of the parts
 
 ``read(n)`` returns the first n shipped rows; ``data.load_bank`` reads them instead of simulating.
 """
@@ -30,9 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks.pyloric import bank as B
-from tasks.pyloric import circuit as M
-from tasks.pyloric import statistics as S
+from benchmarks.tasks.pyloric import bank as B
+from benchmarks.tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric import statistics as S
 
 FOLDER = Path(__file__).parent / "files" / "bank"
 SEED = 0
@@ -102,7 +102,7 @@ def _load_part(part: Part, check: bool) -> dict[str, np.ndarray]:
     path = part.path
     if not path.is_file():
         raise ShippedBankError(f"{path}: listed in {provenance_path().name} but missing; run "
-                               "`python -m tasks.pyloric.shipped_bank build` to rebuild it")
+                               "`python -m benchmarks.tasks.pyloric.shipped_bank build` to rebuild it")
     if check and _sha256(path) != part.entry["sha256"]:
         raise ShippedBankError(f"{path}: checksum differs from {provenance_path().name} (altered or truncated)")
     try:
@@ -224,7 +224,7 @@ def verify() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tasks.pyloric.shipped_bank", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.tasks.pyloric.shipped_bank", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build or resume the shipped parts")
     b.add_argument("--parts", type=int, default=MAX_PARTS,

@@ -20,11 +20,11 @@ from typing import Any
 import numba
 import numpy as np
 
-from tasks.pyloric import circuit as M
-from tasks.pyloric import kernel as K
-from tasks.pyloric import noise as N
-from tasks.pyloric import statistics as S
-from tasks.pyloric.prior import check_parameters
+from benchmarks.tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric import kernel as K
+from benchmarks.tasks.pyloric import noise as N
+from benchmarks.tasks.pyloric import statistics as S
+from benchmarks.tasks.pyloric.prior import check_parameters
 
 
 @dataclass(frozen=True)

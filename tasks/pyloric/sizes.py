@@ -19,7 +19,7 @@ valid bank parameters), 0.005 for the prior; close fraction 0 for all. The poste
 (error 0.01-0.03) but broad: ~790 valid simulations do not concentrate it on the thin valid set.
 NPE's valid fraction grew from 0.05 (79 valid) to 0.07 (231, 301) and 0.105 (~790); Goncalves et
 al. reached 0.79 with 174,000 valid and Deistler et al. 0.85 with 438,608. The classifier does
-enrich (``python -m tasks.pyloric.enrichment``, on 20,000 held-out bank rows, false_negatives
+enrich (``python -m benchmarks.tasks.pyloric.enrichment``, on 20,000 held-out bank rows, false_negatives
 0.1 / 0.2): 1.8 / 2.0x from 99 valid, 2.3 / 3.0x from 376, 2.1 / 2.9x from 767 (Deistler: 5.3x from
 29,193), and the rounds ran at 2.3-5.3 % valid against the prior's 0.96 %, but 600 round
 simulations add ~20 valid to ~790: a valid fraction of 0.5 needs the full size's rounds.
@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Budget:
-    """What one cell of a size spends (``ctx.budget``; ``--set pyloric.max_epochs=N`` overrides the cap)."""
+    """What one cell of a size spends (``ctx.budget``; ``--method 'npe[max_epochs=N]'`` overrides the cap)."""
 
     n_simulations: int  # prior simulations in the bank (valid and invalid)
     n_predictive: int  # posterior-predictive simulations per method (~0.1 core-s each)

@@ -23,10 +23,10 @@ import math
 import numba
 import numpy as np
 
-from tasks.pyloric import _jit_cache  # noqa: F401  (drops stale numba caches)
+from benchmarks.tasks.pyloric import _jit_cache  # noqa: F401  (drops stale numba caches)
 from scipy.signal import savgol_coeffs
 
-from tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric import circuit as M
 
 _JIT = dict(cache=True, error_model="numpy")
 

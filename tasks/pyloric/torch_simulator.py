@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from tasks.pyloric import circuit as M
-from tasks.pyloric import equations as E
-from tasks.pyloric import statistics as S
-from tasks.pyloric.prior import check_parameters
+from benchmarks.tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric import equations as E
+from benchmarks.tasks.pyloric import statistics as S
+from benchmarks.tasks.pyloric.prior import check_parameters
 
 # The equations in their Python form: the same formulas as the numba kernel, on tensors.
 _exponent, _logistic, _relax = E.exponent.py_func, E.logistic.py_func, E.relax.py_func

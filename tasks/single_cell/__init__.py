@@ -6,10 +6,10 @@ Light to import: everything heavy (scanpy, openTSNE, umap) is named by ``"module
 from pathlib import Path
 
 from benchmarks.data import Dataset, read_registry
-from benchmarks.task import Checklist, Direction, Method, MethodKind, Metric, Option, Task, Topline
-from tasks.single_cell.sizes import BUDGETS, DESCRIPTIONS
+from benchmarks.task import Checklist, Direction, Method, MethodKind, Metric, Option, Output, Param, Task, Topline
+from benchmarks.tasks.single_cell.sizes import BUDGETS, DESCRIPTIONS
 
-_M = "tasks.single_cell"
+_M = "benchmarks.tasks.single_cell"
 _MIXOLOGY_COMMIT = "7d00ffb0bd043467f365a9358d7312f294f13c9f"
 
 #: Tian et al. 2019 cell-line mixtures (CEL-seq2): each cell's type (its cell line) is known from SNPs (demuxlet).
@@ -26,6 +26,10 @@ SC_MIXOLOGY = Dataset(
     ),
     description="CEL-seq2 UMI counts of lung-cancer cell lines: 3 lines (274 cells) and 5 lines (plate 1, ~300 cells)",
 )
+
+#: both t-SNEs take it; a parameter, not the cell's share of cores: openTSNE's layout changes with its thread count
+N_JOBS = Param("n_jobs", int, 1, "threads for t-SNE (UMAP runs single-threaded)", minimum=1)
+
 
 def dataset_id(size, options):
     """pbmc68k_reduced, sc_mixology/<experiment> or synthetic_splat; None for a user's file (user:<hash>)."""
@@ -79,15 +83,28 @@ TASK = Task(
     methods=(
         Method("pca", MethodKind.CONTROL, f"{_M}.methods:control_pca", "PC1 and PC2 of the 50-D PCA space"),
         Method("scanpy_tsne", MethodKind.BASELINE, f"{_M}.methods:baseline_scanpy_tsne",
-               "sc.tl.tsne defaults: scikit-learn Barnes-Hut, perplexity 30, learning rate 1000"),
+               "sc.tl.tsne defaults: scikit-learn Barnes-Hut, perplexity 30, learning rate 1000",
+               params=(N_JOBS,)),
         Method("opentsne_kb", MethodKind.MODEL, f"{_M}.methods:model_opentsne",
-               "openTSNE (FFT) with the paper's recipe: perplexity 30 + n/100, PCA init, learning rate n/12"),
+               "openTSNE (FFT) with the paper's recipe: perplexity 30 + n/100, PCA init, learning rate n/12",
+               params=(
+                   N_JOBS,
+                   Param("large_n", int, 50_000,
+                         "above this many cells, the paper's downsample-then-place recipe", minimum=1),
+                   Param("late_exaggeration", float, None,
+                         "exaggeration after the early phase in the large-data recipe (default: 4 from 1,000,000 "
+                         "cells, else 1)", minimum=0, exclusive_minimum=True),
+               )),
         Method("umap", MethodKind.BASELINE, f"{_M}.methods:umap_default",
                "umap-learn defaults (15 neighbours, min_dist 0.1)"),
         Method("densmap", MethodKind.BASELINE, f"{_M}.methods:densmap",
                "densMAP: umap-learn densmap=True, its defaults otherwise (Narayan et al. 2021; leads Open Problems)"),
     ),
     load=f"{_M}.data:load",
+    method_input=f"{_M}.data:method_input",
+    test_targets=f"{_M}.data:test_targets",
+    output=Output("float array (n_cells, 2) of finite numbers: each cell's position in the 2-D map, in the order of "
+                  "data.pcs", f"{_M}.metrics:check_embedding"),
     evaluate=f"{_M}.metrics:evaluate",
     figure=f"{_M}.figure:figure",
     options=(
@@ -112,13 +129,6 @@ TASK = Task(
         Option("mixology_experiment", str, "sc_celseq2_5cl_p1",
                "sc_mixology data set: sc_celseq2_5cl_p1 (5 cell lines) or sc_celseq2 (3 cell lines)",
                choices=("sc_celseq2_5cl_p1", "sc_celseq2")),
-        Option("n_jobs", int, 1, "threads for t-SNE (baseline and model alike); UMAP runs single-threaded. An "
-               "option, not the cell's share of cores: openTSNE's layout changes with its thread count", minimum=1),
-        Option("large_n", int, 50_000, "above this many cells the model uses the paper's downsample-then-place recipe",
-               minimum=1),
-        Option("late_exaggeration", float, None,
-               "exaggeration after the early phase in the large-data recipe (default: 4 from 1,000,000 cells, else 1)",
-               minimum=0, exclusive_minimum=True),
     ),
     datasets=(SC_MIXOLOGY,),
     checklist=Checklist(

@@ -4,13 +4,13 @@ reduced to the 50-D PCA space that the metrics use as the high-dimensional refer
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tasks.single_cell import preprocess, readers
+from benchmarks.tasks.single_cell import preprocess, readers
 
 if TYPE_CHECKING:
     from benchmarks.context import RunContext
@@ -82,7 +82,7 @@ def from_counts(counts: readers.Counts, n_genes: int, **info: Any) -> SingleCell
 def load_mixology(experiment: str, n_genes: int, label_column: str | None = None) -> SingleCellData:
     """A cell-line mixture of Tian et al. 2019 (fetched through the mirror or the pinned URL)."""
     from benchmarks.data import fetch
-    from tasks.single_cell import SC_MIXOLOGY
+    from benchmarks.tasks.single_cell import SC_MIXOLOGY
 
     folder = fetch(SC_MIXOLOGY)
     column = label_column or "cell_line_demuxlet"
@@ -95,7 +95,7 @@ def load_synthetic(n_cells: int, seed: int, n_genes: int = 1_000, track: Callabl
     """Splat-like counts (16 types in 4 families, some rare), preprocessed like real counts.
 
     ``track(iterable, description, total=None)`` (e.g. ``ctx.track``) reports the simulation's progress."""
-    from tasks.single_cell.splat import SplatParams, simulate
+    from benchmarks.tasks.single_cell.splat import SplatParams, simulate
 
     params = SplatParams()
     simulated = simulate(n_cells, seed, params, track=track)
@@ -142,3 +142,15 @@ def load(size: str, seed: int, ctx: RunContext) -> SingleCellData:
         return load_mixology(options["mixology_experiment"], options["n_genes"], options["label_column"])
     n_cells = ctx.budget.n_cells
     return load_synthetic(n_cells, seed, options["n_genes"], track=ctx.track if n_cells >= PROGRESS_FROM else None)
+
+
+def method_input(data: SingleCellData) -> SingleCellData:
+    """What a method receives: the same PCs (shared, read-only) without the cell-type labels that KNC scores
+    against, their names, or the number of simulated types (a map must find the types, not be told them)."""
+    info = {key: value for key, value in data.info.items() if key != "n_types"}
+    return replace(data, labels=None, label_names=(), info=info)
+
+
+def test_targets(data: SingleCellData) -> dict[str, np.ndarray]:
+    """The cell-type codes (n_cells,) that KNC scores against; none for unlabelled data."""
+    return {} if data.labels is None else {"labels": data.labels}

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks.single_cell.data import SingleCellData
-from tasks.single_cell.metrics import check_embedding, evaluate
+from benchmarks.tasks.single_cell.data import SingleCellData
+from benchmarks.tasks.single_cell.metrics import check_embedding, evaluate
 
 MAX_LEGEND = 20
 #: the metrics in the title (all twelve would not fit on a line)

@@ -3,11 +3,12 @@
 control: PC1-2. baseline: ``sc.tl.tsne`` with scanpy's defaults (what most users run). model: the
 Kobak & Berens (2019) recipe with openTSNE's FFT-accelerated t-SNE. umap and densmap: umap-learn with its defaults,
 without and with its density-preserving term.
-Each is ``fn(data, ctx)``; none uses torch, so they run on CPU whatever ``ctx.device`` says.
+Each is ``fn(data, ctx, **params)`` on the task's ``method_input`` view (no cell-type labels); none uses torch,
+so they run on CPU whatever ``ctx.device`` says.
 
-Threads: both t-SNEs use the option ``n_jobs`` (default 1), not the cell's share ``ctx.threads``, because
+Threads: both t-SNEs take the parameter ``n_jobs`` (default 1), not the cell's share ``ctx.threads``, because
 openTSNE's layout depends on its thread count (Annoy builds a different neighbour index with more threads):
-the output must follow from the recorded options, not from the machine or ``--jobs``.
+the output must follow from the recorded parameters, not from the machine or ``--jobs``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ContextManager
 import numpy as np
 
 from benchmarks.task import NotApplicable
-from tasks.single_cell.data import SingleCellData
+from benchmarks.tasks.single_cell.data import SingleCellData
 
 if TYPE_CHECKING:
     from benchmarks.context import RunContext
@@ -54,9 +55,10 @@ def control_pca(data: SingleCellData, ctx: RunContext) -> np.ndarray:
     return np.array(data.pcs[:, :2], dtype=np.float32)
 
 
-def baseline_scanpy_tsne(data: SingleCellData, ctx: RunContext) -> np.ndarray:
+def baseline_scanpy_tsne(data: SingleCellData, ctx: RunContext, *, n_jobs: int) -> np.ndarray:
     """``sc.tl.tsne`` with scanpy's defaults: scikit-learn Barnes-Hut t-SNE, perplexity 30, early exaggeration
-    12, learning rate 1000, 1000 iterations, sklearn's PCA initialisation, on the 50 PCs; seeded by ``ctx.seed``."""
+    12, learning rate 1000, 1000 iterations, sklearn's PCA initialisation, on the 50 PCs; seeded by ``ctx.seed``,
+    on ``n_jobs`` threads."""
     import anndata
     import pandas as pd
     import scanpy as sc
@@ -67,7 +69,6 @@ def baseline_scanpy_tsne(data: SingleCellData, ctx: RunContext) -> np.ndarray:
                        "compare with opentsne_kb at full size (100,000 cells)")
     adata = anndata.AnnData(obs=pd.DataFrame(index=np.arange(data.n_cells).astype(str)))
     adata.obsm["X_pca"] = np.array(data.pcs)
-    n_jobs = ctx.options["n_jobs"]
     # scikit-learn's gradient uses every core through OpenMP whatever n_jobs says; on a busy machine that
     # oversubscription makes it several times slower, so hold it to the same threads as the model
     with ctx.thread_limit(n_jobs):
@@ -168,13 +169,12 @@ def kobak_berens_tsne(pcs: np.ndarray, seed: int, n_jobs: int = 1, large_n: int 
         return _optimise(pcs, init, (BASE_PERPLEXITY,), seed, n_jobs, late_exaggeration).astype(np.float32)
 
 
-def model_opentsne(data: SingleCellData, ctx: RunContext) -> np.ndarray:
-    """The paper's recipe (:func:`kobak_berens_tsne`) with openTSNE, seeded by ``ctx.seed``, with the options
-    ``n_jobs``, ``large_n`` and ``late_exaggeration``."""
-    options = ctx.options
-    with ctx.thread_limit(options["n_jobs"]):
-        return kobak_berens_tsne(np.array(data.pcs), ctx.seed, options["n_jobs"], options["large_n"],
-                                 late_exaggeration=options["late_exaggeration"])
+def model_opentsne(data: SingleCellData, ctx: RunContext, *, n_jobs: int, large_n: int,
+                   late_exaggeration: float | None) -> np.ndarray:
+    """The paper's recipe (:func:`kobak_berens_tsne`) with openTSNE, seeded by ``ctx.seed``, on ``n_jobs``
+    threads; above ``large_n`` cells its large-data recipe with ``late_exaggeration`` (None: the paper's)."""
+    with ctx.thread_limit(n_jobs):
+        return kobak_berens_tsne(np.array(data.pcs), ctx.seed, n_jobs, large_n, late_exaggeration=late_exaggeration)
 
 
 def _umap(data: SingleCellData, ctx: RunContext, densmap: bool) -> np.ndarray:

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from benchmarks.task import Direction, Evaluation, Items
-from tasks.single_cell import coranking, density
+from benchmarks.tasks.single_cell import coranking, density
 
 if TYPE_CHECKING:
-    from tasks.single_cell.data import SingleCellData
+    from benchmarks.tasks.single_cell.data import SingleCellData
 
 #: subsample seed, fixed so that every method is scored on the same cells (the paper uses 42 for CPD)
 METRIC_SEED = 42
@@ -180,18 +180,27 @@ def _check_pair(X: np.ndarray, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def check_embedding(data: SingleCellData, output: np.ndarray) -> np.ndarray:
-    """``output`` as a float array (n_cells, 2); ``ValueError`` if its shape does not fit ``data``."""
-    embedding = np.asarray(output, dtype=np.float64)
-    if embedding.shape != (data.n_cells, 2):
-        raise ValueError(f"an embedding must have shape ({data.n_cells}, 2), got {embedding.shape}")
-    return embedding
+    """The task's output check: ``output`` must be a float array (n_cells, 2) of finite numbers (a diverged
+    optimisation gives NaN). Returns it as float64; ``ValueError`` naming what is wrong otherwise."""
+    expected = f"an embedding must be a float array of shape ({data.n_cells}, 2)"
+    if not isinstance(output, np.ndarray):
+        raise ValueError(f"{expected}, got a {type(output).__name__}")
+    if output.dtype.kind != "f":
+        raise ValueError(f"{expected}, got dtype {output.dtype}")
+    if output.shape != (data.n_cells, 2):
+        raise ValueError(f"{expected}, got shape {output.shape}")
+    bad = int(np.count_nonzero(~np.isfinite(output).all(axis=1)))
+    if bad:
+        raise ValueError(f"the embedding has NaN or infinite coordinates for {bad} of {data.n_cells} cells "
+                         "(the optimisation diverged?)")
+    return output.astype(np.float64)
 
 
 def evaluate(data: SingleCellData, output: np.ndarray) -> Evaluation:
     """KNN, KNC, CPD (Kobak & Berens 2019) and the Open Problems metrics of the embedding ``output`` (n_cells, 2).
 
     The items are the KNN of each query cell (the same cells for every method on the same data), for the
-    runner's paired tests; NaN for every cell when the embedding has non-finite coordinates.
+    runner's paired tests. ``ValueError`` for an output that :func:`check_embedding` refuses.
     """
     Z = check_embedding(data, output)
     X = np.asarray(data.pcs)
@@ -199,10 +208,6 @@ def evaluate(data: SingleCellData, output: np.ndarray) -> Evaluation:
     n_queries = len(query_cells(n, KNN_QUERIES))
     item_text = (f"query cell (of {n_queries}): share of its {KNN_K} nearest neighbours in the {X.shape[1]}-D PCA "
                  f"space kept among its {KNN_K} nearest in 2-D")
-    if not np.all(np.isfinite(Z)):
-        why = "the embedding has NaN or infinite coordinates (the optimisation diverged)"
-        return Evaluation(metrics={name: math.nan for name in METRIC_NAMES}, notes=dict.fromkeys(METRIC_NAMES, why),
-                          items=Items(np.full(n_queries, np.nan), Direction.HIGHER, item_text))
     notes = {
         "knn": (f"k={KNN_K}, exact, over all {n} cells" if n <= KNN_QUERIES else
                 f"k={KNN_K}, exact, {KNN_QUERIES} random query cells (seed {METRIC_SEED}) against all {n}"),

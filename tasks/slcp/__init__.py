@@ -1,12 +1,12 @@
 """SBI benchmark task ``slcp`` (Lueckmann et al. 2021): simple likelihood, complex (4-modal) 5-D posterior.
 
-Prior, simulator and metric live in ``tasks._sbi``; ``files/registry.txt`` lists the
+Prior, simulator and metric live in ``benchmarks.tasks._sbi``; ``files/registry.txt`` lists the
 benchmark's observations and reference posterior samples.
 """
 
 from benchmarks.task import Topline
-from tasks._sbi.task import make_task
-from tasks.slcp.sizes import BUDGETS, DESCRIPTIONS
+from benchmarks.tasks._sbi.task import make_task
+from benchmarks.tasks.slcp.sizes import BUDGETS, DESCRIPTIONS
 
 TASK = make_task(
     "slcp",

@@ -1,9 +1,9 @@
-"""The sizes of ``slcp``: the SBI reference tasks' shared budgets (``tasks._sbi.sizes``: the paper's
+"""The sizes of ``slcp``: the SBI reference tasks' shared budgets (``benchmarks.tasks._sbi.sizes``: the paper's
 1k, 10k and 100k simulations, and default, 1k scored with C2ST on 1,000 samples per side).
 
 A size of this task alone, or another budget for it, goes here: copy the family's table and change it.
 """
 
-from tasks._sbi.sizes import BUDGETS, DESCRIPTIONS
+from benchmarks.tasks._sbi.sizes import BUDGETS, DESCRIPTIONS
 
 __all__ = ["BUDGETS", "DESCRIPTIONS"]

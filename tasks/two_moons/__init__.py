@@ -1,12 +1,12 @@
 """SBI benchmark task ``two_moons`` (Lueckmann et al. 2021): a 2-D crescent-shaped, bimodal posterior.
 
-Prior, simulator and metric live in ``tasks._sbi``; ``files/registry.txt`` lists the
+Prior, simulator and metric live in ``benchmarks.tasks._sbi``; ``files/registry.txt`` lists the
 benchmark's observations and reference posterior samples.
 """
 
 from benchmarks.task import Topline
-from tasks._sbi.task import make_task
-from tasks.two_moons.sizes import BUDGETS, DESCRIPTIONS
+from benchmarks.tasks._sbi.task import make_task
+from benchmarks.tasks.two_moons.sizes import BUDGETS, DESCRIPTIONS
 
 TASK = make_task(
     "two_moons",

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from tasks.latin.methods.charconv import CharChannel, ConvCharChannel, zero_padding
-from tasks.latin.methods.cnn import MultiChannelCNN, make_channels
+from benchmarks.tasks.latin.methods.charconv import CharChannel, ConvCharChannel, zero_padding
+from benchmarks.tasks.latin.methods.cnn import MultiChannelCNN, make_channels
 
 
 def _pair(vocabulary: int = 9, filters: int = 4, n_classes: int = 3) -> tuple[ConvCharChannel, CharChannel]:
@@ -88,7 +88,7 @@ def test_channels_windows_and_whole_rows():
 
 
 def test_unknown_rhythm_is_refused():
-    from tasks.latin.methods.cnn import channel_strings
+    from benchmarks.tasks.latin.methods.cnn import channel_strings
 
-    with pytest.raises(ValueError, match="rhythm must be None, 'sq' or 'fake', got 'SQ'"):
+    with pytest.raises(ValueError, match="rhythm must be one of none, sq, fake, got 'SQ'"):
         channel_strings(None, "SQ", 0)  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.latin.corpus import (Fragment, clean_text, load_corpus, make_fragments, merge_short, normalise, read_work,
+from benchmarks.tasks.latin.corpus import (Fragment, clean_text, load_corpus, make_fragments, merge_short, normalise, read_work,
                                 split_sentences)
 
 PAGE = """Caesar: Gallic War I
@@ -135,8 +135,8 @@ def test_bad_arguments_get_clear_errors(tmp_path):
 
 def test_user_corpus_through_load_with_fragment_split(tmp_path):
     from benchmarks.context import make_context
-    from tasks.latin import TASK
-    from tasks.latin.data import load
+    from benchmarks.tasks.latin import TASK
+    from benchmarks.tasks.latin.data import load
 
     root = write_corpus(
         tmp_path, {a: {f"w{k}": _corpus_texts(60) for k in range(4)} for a in ("alpha", "beta", "gamma")}
@@ -151,8 +151,8 @@ def test_user_corpus_through_load_with_fragment_split(tmp_path):
 
 def test_real_mirror_fragments(latin_env):
     from benchmarks.data import fetch
-    from tasks.latin import LATIN_LIBRARY
-    from tasks.latin.sizes import SMOKE_WORKS
+    from benchmarks.tasks.latin import LATIN_LIBRARY
+    from benchmarks.tasks.latin.sizes import SMOKE_WORKS
 
     corpus = load_corpus(fetch(LATIN_LIBRARY), authors=list(SMOKE_WORKS), works=SMOKE_WORKS)
     assert corpus.authors == sorted(SMOKE_WORKS)
@@ -176,29 +176,44 @@ def test_clean_text_keeps_the_first_line_of_a_plain_user_text():
         ({"on_too_few": "ignore"}, "one of stop, drop"),
         ({"min_fragments": 0}, "an int >= 1"),
         ({"split": "author"}, "one of work, fragment"),
-        ({"max_epochs": -5}, "an int >= 1"),
     ],
 )
 def test_bad_options_stop_before_any_cell(overrides, allowed):
     from benchmarks.task import OptionError
-    from tasks.latin import TASK
+    from benchmarks.tasks.latin import TASK
 
     with pytest.raises(OptionError, match=f"--set latin.{next(iter(overrides))}=.*must be {allowed}"):
         TASK.resolve_options(overrides)
 
 
-def test_max_epochs_option_overrides_the_size_budget():
-    from benchmarks.context import make_context
-    from tasks.latin import TASK
-    from tasks.latin.sizes import BUDGETS
+def test_max_epochs_is_the_cnn_s_parameter_with_the_size_s_default():
+    from benchmarks.contract.variants import budget_values, by_name
+    from benchmarks.task import OptionError
+    from benchmarks.tasks.latin import TASK
+    from benchmarks.tasks.latin.sizes import BUDGETS
 
-    assert make_context(TASK, "smoke").budget == BUDGETS["smoke"]
-    budget = make_context(TASK, "default", options={"max_epochs": "3"}).budget
-    assert budget.max_epochs == 3 and budget.filters == BUDGETS["default"].filters
+    assert "max_epochs" not in TASK.resolve_options()  # a data option would be in every cell's key, the SVMs' too
+    assert budget_values(by_name(TASK, "cnn_sq"), BUDGETS["default"])["max_epochs"] == BUDGETS["default"].max_epochs
+    variant = by_name(TASK, "cnn_sq", {"max_epochs": "3"})
+    assert variant.name == "cnn[rhythm=sq,max_epochs=3]" and budget_values(variant, BUDGETS["default"])["max_epochs"] == 3
+    with pytest.raises(OptionError, match="must be an int >= 1"):
+        by_name(TASK, "cnn", {"max_epochs": -5})
+
+
+def test_presets_are_the_paper_s_rows_and_run_by_default():
+    from benchmarks.contract.variants import by_name, default_variants
+    from benchmarks.tasks.latin import TASK
+
+    rows = [v.name for v in default_variants(TASK, "smoke")]
+    assert rows == ["majority", "svm_bf", "svm_bf_sq", "svm_bf_dv", "svm_bf_dv_sq", "svm_bf_dv_fake",
+                    "char_ngram_tfidf", "cnn", "cnn_sq", "cnn_fake"]
+    assert by_name(TASK, "svm", {"dv": "true", "rhythm": "sq"}).name == "svm_bf_dv_sq"  # explicit form, preset's row
+    assert by_name(TASK, "svm").name == "svm_bf" and by_name(TASK, "cnn").name == "cnn"
+    assert by_name(TASK, "svm", {"rhythm": "fake"}).name == "svm[rhythm=fake]"  # not a paper row: named by its values
 
 
 def test_is_latin_tells_editors_notes_from_prose_and_verse():
-    from tasks.latin.language import is_latin
+    from benchmarks.tasks.latin.language import is_latin
 
     assert is_latin("Gallia est omnis divisa in partes tres, quarum unam incolunt Belgae.")
     assert is_latin("Obsequium amicos, veritas odium parit.")  # no function word of either language: kept
@@ -223,8 +238,8 @@ def test_clean_text_drops_english_notes_and_front_matter():
 
 def test_language_rule_drops_no_line_of_the_mirror_s_prose(latin_env):
     """On the shipped texts only the English header lines (removed as headers anyway) fail the rule."""
-    from tasks.latin.corpus import _CONTROL
-    from tasks.latin.language import is_latin
+    from benchmarks.tasks.latin.corpus import _CONTROL
+    from benchmarks.tasks.latin.language import is_latin
 
     flagged = []
     for path in sorted((latin_env / "latin").glob("*/*.txt")):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tasks.latin.corpus import Fragment
-from tasks.latin.features import FUNCTION_WORDS, base_features, distort, fake_quantities
+from benchmarks.tasks.latin.corpus import Fragment
+from benchmarks.tasks.latin.features import FUNCTION_WORDS, base_features, distort, fake_quantities
 
 
 def test_base_features_blocks_by_hand():

@@ -13,17 +13,20 @@ from benchmarks.task import resolve
 
 @pytest.fixture(scope="module")
 def smoke(latin_env):
-    from tasks.latin import TASK
-    from tasks.latin.data import load
+    from benchmarks.tasks.latin import TASK
+    from benchmarks.tasks.latin.data import load
 
     return load("smoke", 0, make_context(TASK, "smoke", 0))
 
 
-def run(name, data, seed=0, options=None):
-    from tasks.latin import TASK
+def run(name, data, seed=0, **params):
+    """A row (method or preset, with ``params`` on top) as the runner calls it: on the view, then checked and scored."""
+    from benchmarks.contract.variants import by_name
+    from benchmarks.tasks.latin import TASK
 
-    ctx = make_context(TASK, "smoke", seed, options, method=name)
-    output = resolve(TASK.method(name).fn)(data, ctx)
+    ctx = make_context(TASK, "smoke", seed, method=name, params=params)
+    output = resolve(by_name(TASK, name).method.fn)(data.view, ctx, **ctx.params)
+    resolve(TASK.output.check)(data.view, output)
     return output, resolve(TASK.evaluate)(data, output)
 
 
@@ -32,10 +35,13 @@ def test_smoke_data_is_work_disjoint_and_scanned(smoke):
     assert not {works[i] for i in smoke.split.test} & {works[i] for i in smoke.split.train}
     assert len(smoke.sq) == len(smoke.fragments) and all(set(s) <= set("-ux") and s for s in smoke.sq)
     assert 0.8 < smoke.lexicon_coverage <= 1.0
+    test = smoke.view.fragments[len(smoke.view.labels):]  # what methods receive: no test author, same texts
+    assert {(f.author, f.work) for f in test} == {("", "")}
+    assert [f.text for f in test] == [smoke.fragments[i].text for i in smoke.split.test]
 
 
 def test_cnn_beats_majority_without_touching_data_or_global_state(smoke):
-    from tasks.latin.sizes import BUDGETS
+    from benchmarks.tasks.latin.sizes import BUDGETS
 
     before = fingerprint(smoke)
     rng_state, threads = torch.get_rng_state(), torch.get_num_threads()
@@ -49,8 +55,8 @@ def test_cnn_beats_majority_without_touching_data_or_global_state(smoke):
     assert model.items.values.sum() == round(model.metrics["accuracy"] * len(smoke.split.test))
 
 
-def test_max_epochs_option_limits_the_cnn(smoke):
-    output, evaluation = run("cnn_sq", smoke, options={"max_epochs": 1})
+def test_max_epochs_parameter_limits_the_cnn(smoke):
+    output, evaluation = run("cnn_sq", smoke, max_epochs=1)
     assert set(output.info["epochs"]) == {1} and output.info["channels"] == 6
     assert len(evaluation.items.values) == len(smoke.split.test)
 
@@ -66,7 +72,7 @@ def test_svm_bf_beats_majority(smoke):
 def test_with_sq_method_pairs_with_its_twin_item_by_item(smoke):
     """The paper's McNemar test now runs on two cells' items: the with-SQ method fits only itself."""
     from benchmarks.results.pairs import mcnemar
-    from tasks.latin import TASK
+    from benchmarks.tasks.latin import TASK
 
     assert ("svm_bf_sq", "svm_bf") in TASK.pairs and ("cnn_sq", "cnn") in TASK.pairs
     with_sq_output, with_sq = run("svm_bf_sq", smoke)
@@ -81,7 +87,7 @@ def test_with_sq_method_pairs_with_its_twin_item_by_item(smoke):
 
 
 def test_figure_writes_a_confusion_matrix(smoke, tmp_path):
-    from tasks.latin.figure import confusion, figure
+    from benchmarks.tasks.latin.figure import confusion, figure
 
     output, _ = run("svm_bf", smoke)
     counts = confusion(smoke, output)
@@ -94,12 +100,12 @@ def test_figure_writes_a_confusion_matrix(smoke, tmp_path):
 def test_cnn_ensemble_trains_differently_initialised_networks(smoke):
     import dataclasses
 
-    from tasks.latin import TASK
-    from tasks.latin.methods.cnn import train_cnn
+    from benchmarks.tasks.latin import TASK
+    from benchmarks.tasks.latin.methods.cnn import train_cnn
 
     ctx = make_context(TASK, "smoke", 0, method="cnn")
     ctx = dataclasses.replace(ctx, budget=dataclasses.replace(ctx.budget, ensemble=2, max_epochs=2, extra_epochs=1))
-    y_pred, info = train_cnn(smoke, None, ctx)
+    y_pred, info = train_cnn(smoke.view, "none", ctx.budget, ctx)
     assert info["epochs"] == [2, 2] and info["extra_epochs"] == 1 and len(y_pred) == len(smoke.split.test)
     first, second = info["val_macro_f1"]
     assert len(first) == len(second) == 2 and first != second  # other weights, other batch orders
@@ -109,16 +115,29 @@ def test_feature_blocks_are_computed_once_per_loaded_corpus(smoke):
     import dataclasses
     import gc
 
-    from tasks.latin.methods import svm
+    from benchmarks.tasks.latin.methods import svm
 
-    rows, other = smoke.split.train, smoke.split.test
+    from benchmarks.tasks.latin.data import method_input
+
+    view = method_input(smoke)
+    assert method_input(smoke) is view  # every method of a run gets the same view, so the cache serves them all
+    rows, other = view.split.train, view.split.test
     alive = set(svm._BLOCKS)  # corpora of other tests that are still held (e.g. by session fixtures)
-    first = svm.dv_block(smoke, rows, other, 0)
-    assert svm.dv_block(smoke, rows, other, 1) is first  # seed-free block: the same matrices, not recomputed
-    assert svm.dv_block(smoke, rows, smoke.split.val, 0) is not first  # other rows: computed anew
-    copy = dataclasses.replace(smoke)  # another loaded corpus with the same content
+    first = svm.dv_block(view, rows, other, 0)
+    assert svm.dv_block(view, rows, other, 1) is first  # seed-free block: the same matrices, not recomputed
+    assert svm.dv_block(view, rows, view.split.val, 0) is not first  # other rows: computed anew
+    copy = dataclasses.replace(smoke).view  # another loaded corpus with the same content
     again = svm.dv_block(copy, rows, other, 0)
     assert again is not first and (again[1] != first[1]).nnz == 0
     del copy, again
     gc.collect()
-    assert set(svm._BLOCKS) <= alive | {id(smoke)}  # a collected corpus leaves nothing behind
+    assert set(svm._BLOCKS) <= alive | {id(view)}  # a collected corpus leaves nothing behind
+
+
+def test_check_task_passes_at_smoke(latin_env):
+    """The contract, the test authors withheld from the view included, with every default row run twice."""
+    from benchmarks.check import check_task
+    from benchmarks.tasks.latin import TASK
+
+    report = check_task(TASK, size="smoke")
+    assert len(report.methods) == 10

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.latin.scansion import Scanner
+from benchmarks.tasks.latin.scansion import Scanner
 
 
 class HandLexicon:
@@ -73,7 +73,7 @@ def test_sentences_are_concatenated_with_x_at_each_end():
 
 @pytest.mark.parametrize("word, long_at", [("amicitia", [2]), ("senatus", [3]), ("rosa", [])])
 def test_collatinus_lexicon_gives_natural_lengths(word, long_at):
-    from tasks.latin.lexicon import load_lexicon
+    from benchmarks.tasks.latin.lexicon import load_lexicon
 
     quantities = load_lexicon().quantities(word)
     assert quantities is not None
@@ -83,7 +83,7 @@ def test_collatinus_lexicon_gives_natural_lengths(word, long_at):
 
 
 def test_lexicon_handles_enclitics_and_unknown_words():
-    from tasks.latin.lexicon import coverage, load_lexicon
+    from benchmarks.tasks.latin.lexicon import coverage, load_lexicon
 
     lexicon = load_lexicon()
     assert lexicon.quantities("populusque") is not None

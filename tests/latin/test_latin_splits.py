@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tasks.latin.splits import make_split, split_by_fragment, split_by_work
+from benchmarks.tasks.latin.splits import make_split, split_by_fragment, split_by_work
 
 
 def corpus(works_per_author: dict[str, list[int]]) -> tuple[list[str], list[str]]:

@@ -28,17 +28,17 @@ def data(tmp_path_factory):
         patch.setenv("BENCHMARKS_MIRROR", str(mirror))
         patch.setenv("BENCHMARKS_DATA", str(tmp_path_factory.mktemp("latin-perf")))
         from benchmarks.context import make_context
-        from tasks.latin import TASK
-        from tasks.latin.data import load
+        from benchmarks.tasks.latin import TASK
+        from benchmarks.tasks.latin.data import load
 
         yield load(SIZE, 0, make_context(TASK, SIZE, 0))
 
 
 def _scan_and_featurise(fragments) -> float:
     """Seconds of CPU time to scan (cold word caches) and compute BF + DV strings of ``fragments``."""
-    from tasks.latin.data import scan_fragments
-    from tasks.latin.features import DV_VIEWS, base_features, distort
-    from tasks.latin.lexicon import load_lexicon
+    from benchmarks.tasks.latin.data import scan_fragments
+    from benchmarks.tasks.latin.features import DV_VIEWS, base_features, distort
+    from benchmarks.tasks.latin.lexicon import load_lexicon
 
     load_lexicon()._cache.clear()  # measure lexicon look-ups too, not only cache hits
     start = time.process_time()
@@ -72,10 +72,10 @@ def test_cnn_epoch_against_the_convolution_reference(benchmark, data):
     import torch
 
     from benchmarks.context import make_context
-    from tasks.latin import TASK
-    from tasks.latin.features import base_features
-    from tasks.latin.methods.charconv import CharChannel, ConvCharChannel
-    from tasks.latin.methods.cnn import MultiChannelCNN, build_channels, train_epoch
+    from benchmarks.tasks.latin import TASK
+    from benchmarks.tasks.latin.features import base_features
+    from benchmarks.tasks.latin.methods.charconv import CharChannel, ConvCharChannel
+    from benchmarks.tasks.latin.methods.cnn import MultiChannelCNN, build_channels, train_epoch
 
     ctx = make_context(TASK, SIZE, 0, method="cnn_sq")
     budget = ctx.budget

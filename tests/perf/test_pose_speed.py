@@ -21,7 +21,7 @@ REPEATS = 5 if SIZE != "smoke" else 1
 
 @pytest.mark.parametrize("backbone", ["resnet18", "resnet50"])
 def test_inference_frames_per_second_640x480(benchmark, backbone):
-    from tasks.pose.network import PoseNet
+    from benchmarks.tasks.pose.network import PoseNet
 
     net = PoseNet(backbone, n_parts=4).eval()
     frame = torch.randn(1, 3, 480, 640)
@@ -42,10 +42,10 @@ def test_inference_frames_per_second_640x480(benchmark, backbone):
 def test_training_seconds_per_1000_iterations_mobilenet_against_resnet18(benchmark, tmp_path, monkeypatch):
     """The default model's backbone (MobileNetV2) against the previous one (ResNet-18), same crops, same run."""
     from benchmarks.context import make_context
-    from tasks.pose import TASK
-    from tasks.pose.data import load
-    from tasks.pose.network import PoseNet
-    from tasks.pose.training import AUGMENTATION, train
+    from benchmarks.tasks.pose import TASK
+    from benchmarks.tasks.pose.data import load
+    from benchmarks.tasks.pose.network import PoseNet
+    from benchmarks.tasks.pose.training import AUGMENTATION, train
 
     monkeypatch.setenv("BENCHMARKS_DATA", str(tmp_path))
     data = load("smoke", 0, make_context(TASK, size="smoke", seed=0))  # synthetic: no download
@@ -73,7 +73,7 @@ def test_training_seconds_per_1000_iterations_mobilenet_against_resnet18(benchma
 
 def test_pretrained_weights_read_from_the_cache_against_training_them(benchmark, tmp_path, monkeypatch):
     """Pre-training once and reading it back: the second call must cost a file read, not the training."""
-    from tasks.pose.pretraining import pretrained_weights
+    from benchmarks.tasks.pose.pretraining import pretrained_weights
 
     monkeypatch.setenv("BENCHMARKS_DATA", str(tmp_path))
     settings = {"pretrain_version": 0, "generator_version": 1, "data_seed": 1, "seed": 0, "backbone": "mobilenet_v2",
@@ -96,7 +96,7 @@ def test_pretrained_weights_read_from_the_cache_against_training_them(benchmark,
 
 @pytest.mark.parametrize("height, width", [(96, 128), (480, 640)])
 def test_generator_frames_per_second(benchmark, height, width):
-    from tasks.pose.synthetic import GeneratorConfig, generate
+    from benchmarks.tasks.pose.synthetic import GeneratorConfig, generate
 
     n = 8 if SIZE == "smoke" else 50
     config = GeneratorConfig(n_videos=1, frames_per_video=n, height=height, width=width)

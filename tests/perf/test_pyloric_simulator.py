@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tasks.pyloric.noise import fill_noise
-from tasks.pyloric.prior import sample_prior
-from tasks.pyloric.simulator import simulate, simulate_voltage
-from tasks.pyloric.statistics import compute_statistics
+from benchmarks.tasks.pyloric.noise import fill_noise
+from benchmarks.tasks.pyloric.prior import sample_prior
+from benchmarks.tasks.pyloric.simulator import simulate, simulate_voltage
+from benchmarks.tasks.pyloric.statistics import compute_statistics
 
 TARGET_CORE_SECONDS = 0.11
 TARGET_MEGABYTES = 50.0
@@ -76,8 +76,8 @@ def test_noise_generation(benchmark) -> None:
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent (pytest, 1 GB).
 _MEMORY_PROBE = """
 import json, numpy as np, psutil
-from tasks.pyloric.prior import sample_prior
-from tasks.pyloric.simulator import simulate
+from benchmarks.tasks.pyloric.prior import sample_prior
+from benchmarks.tasks.pyloric.simulator import simulate
 def hwm():
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):

@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from tasks._sbi.c2st import MAX_ITER, c2st, c2st_sklearn
+from benchmarks.tasks._sbi.c2st import MAX_ITER, c2st, c2st_sklearn
 
 #: below this the torch version has lost its edge, whatever the load of a shared machine (a regression)
 MIN_RATIO = 2.0

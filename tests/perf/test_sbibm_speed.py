@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from tasks._sbi.c2st import c2st
-from tasks._sbi.problems import PROBLEMS
-from tasks.pyloric.metrics import coverage_error
+from benchmarks.tasks._sbi.c2st import c2st
+from benchmarks.tasks._sbi.problems import PROBLEMS
+from benchmarks.tasks.pyloric.metrics import coverage_error
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +38,8 @@ def test_npe_training_step(benchmark, moons) -> None:
     from sbi.neural_nets import posterior_nn
 
     from benchmarks.context import make_context
-    from tasks._sbi.methods import NPE_THREADS
-    from tasks.two_moons import TASK
+    from benchmarks.tasks._sbi.methods import NPE_THREADS
+    from benchmarks.tasks.two_moons import TASK
 
     theta, x = (torch.as_tensor(a, dtype=torch.float32) for a in moons)
     with make_context(TASK, "smoke", 0, method="npe").torch_seeded(threads=NPE_THREADS):

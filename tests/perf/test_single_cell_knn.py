@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from tasks.single_cell import metrics
+from benchmarks.tasks.single_cell import metrics
 
 FULL = os.environ.get("BENCHMARKS_PERF_FULL") == "1"
 N_CELLS = 1_000_000 if FULL else 50_000

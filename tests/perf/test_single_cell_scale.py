@@ -23,9 +23,9 @@ N_JOBS = int(os.environ.get("BENCHMARKS_SC_JOBS", 2))
 
 
 def test_stages_time_and_peak_memory(benchmark):
-    from tasks.single_cell import methods, metrics, preprocess
-    from tasks.single_cell.data import N_PCS, from_labels
-    from tasks.single_cell.splat import simulate
+    from benchmarks.tasks.single_cell import methods, metrics, preprocess
+    from benchmarks.tasks.single_cell.data import N_PCS, from_labels
+    from benchmarks.tasks.single_cell.splat import simulate
 
     table: dict[str, tuple[float, float]] = {}
 

@@ -23,7 +23,7 @@ def data_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 def openfield(data_env: Path) -> Path:
     """The open-field project folder, fetched from the mirror (skips without one)."""
     from benchmarks.data import DataUnavailable, fetch
-    from tasks.pose import OPENFIELD, OPENFIELD_PROJECT
+    from benchmarks.tasks.pose import OPENFIELD, OPENFIELD_PROJECT
 
     if not (data_env / "pose").is_dir():
         pytest.skip(f"no pose mirror at {data_env}/pose")

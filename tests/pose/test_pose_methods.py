@@ -1,28 +1,31 @@
 """Methods at smoke size: the control is what it says, the baseline and the model beat the control;
-options are checked before anything runs, and the model keeps the run context's seeding and progress."""
+options and parameters are checked before anything runs, methods never see the test keypoints, and the
+model keeps the run context's seeding and progress."""
 
 from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 import torch
 
+from benchmarks.check import check_task
 from benchmarks.context import make_context
+from benchmarks.contract.variants import budget_values, variant
 from benchmarks.data.fingerprint import fingerprint
-from benchmarks.task import Direction, OptionError
-from tasks.pose import TASK
-from tasks.pose.data import load
-from tasks.pose.figure import figure
-from tasks.pose.methods import dlc as dlc_module
-from tasks.pose.methods.dlc import choose_initialisation, dlc
-from tasks.pose.methods.mean_position import mean_position
-from tasks.pose.methods.ridge import ridge
-from tasks.pose.metrics import evaluate
-from tasks.pose.project import write_project
-from tasks.pose.synthetic import GeneratorConfig, generate
+from benchmarks.task import Direction, OptionError, resolve
+from benchmarks.tasks.pose import TASK
+from benchmarks.tasks.pose.data import load, method_input
+from benchmarks.tasks.pose.figure import figure
+from benchmarks.tasks.pose.methods import dlc as dlc_module
+from benchmarks.tasks.pose.methods.dlc import choose_initialisation
+from benchmarks.tasks.pose.metrics import check_output, evaluate
+from benchmarks.tasks.pose.prediction import PosePrediction
+from benchmarks.tasks.pose.project import write_project
+from benchmarks.tasks.pose.synthetic import GeneratorConfig, generate
 
 
 def context(method: str | None = None, size: str = "smoke", seed: int = 0, reporter=None, **options):
@@ -32,6 +35,20 @@ def context(method: str | None = None, size: str = "smoke", seed: int = 0, repor
 
 def loaded(size: str = "smoke", seed: int = 0, **options):
     return load(size, seed, context(None, size, seed, **options))
+
+
+def run(name: str, data, seed: int = 0, reporter=None, options=None, **params) -> PosePrediction:
+    """Method ``name`` of the smoke size called as the runner calls it: on the view without the test keypoints,
+    with ``params`` and the budget parameters resolved (into ``ctx.budget`` too); its output passes the check."""
+    method = TASK.method(name)
+    ctx = context(name, seed=seed, reporter=reporter, **(options or {}))
+    values = budget_values(variant(TASK, method, params), ctx.budget)
+    ctx = replace(ctx, budget=replace(ctx.budget, **{p.name: values[p.name] for p in method.params if p.budget}),
+                  params=values)
+    view = method_input(data)
+    output = resolve(method.fn)(view, ctx, **values)
+    check_output(view, output)
+    return output
 
 
 class Recorder:
@@ -57,7 +74,7 @@ def smoke(data_env):
 
 
 def test_control_is_the_training_mean(smoke):
-    output = mean_position(smoke, context("mean_position"))
+    output = run("mean_position", smoke)
     train = smoke.frames.keypoints[smoke.train]
     for k in range(train.shape[1]):
         rows = train[:, k][~np.isnan(train[:, k]).any(axis=-1)]
@@ -67,9 +84,9 @@ def test_control_is_the_training_mean(smoke):
 
 
 def test_items_are_the_error_of_each_part_on_each_test_frame(smoke):
-    output = mean_position(smoke, context("mean_position"))
+    output = run("mean_position", smoke)
     control = evaluate(smoke, output)
-    baseline = evaluate(smoke, ridge(smoke, context("ridge_hog")))
+    baseline = evaluate(smoke, run("ridge_hog", smoke))
     n_parts = len(smoke.frames.bodyparts)
     for result in (control, baseline):
         items = result.items
@@ -90,11 +107,11 @@ def test_items_are_the_error_of_each_part_on_each_test_frame(smoke):
 
 def test_ridge_beats_the_control_and_leaves_data_alone(smoke):
     before = fingerprint(smoke)
-    control = evaluate(smoke, mean_position(smoke, context("mean_position"))).metrics["test_error"]
-    result = evaluate(smoke, ridge(smoke, context("ridge_hog")))
+    control = evaluate(smoke, run("mean_position", smoke)).metrics["test_error"]
+    result = evaluate(smoke, run("ridge_hog", smoke))
     assert result.metrics["test_error"] < control
     assert result.details["features"] in ("hog", "pixels")
-    pixels = evaluate(smoke, ridge(smoke, context("ridge_hog", ridge_features="pixels")))
+    pixels = evaluate(smoke, run("ridge_hog", smoke, features="pixels"))
     assert pixels.details["features"] == "pixels"
     assert fingerprint(smoke) == before
 
@@ -103,12 +120,11 @@ def test_model_beats_the_control_on_smoke_frames(data_env, empty_torch_cache, tm
     # the smoke cell itself, at its own budget: smoke is where the model first has to mean something
     smoke = loaded()
     before = fingerprint(smoke)
-    control = evaluate(smoke, mean_position(smoke, context("mean_position")))
+    control = evaluate(smoke, run("mean_position", smoke))
     recorder = Recorder()
-    ctx = context("dlc_resnet", reporter=recorder)
     iterations = TASK.budgets["smoke"].iterations
     rng_state, threads = torch.random.get_rng_state(), torch.get_num_threads()
-    output = dlc(smoke, ctx)
+    output = run("dlc_resnet", smoke, reporter=recorder)
     assert torch.equal(torch.random.get_rng_state(), rng_state) and torch.get_num_threads() == threads
     assert ("training", iterations, iterations, True) in recorder.updates  # progress went through ctx.track
     result = evaluate(smoke, output)
@@ -124,15 +140,15 @@ def test_model_beats_the_control_on_smoke_frames(data_env, empty_torch_cache, tm
 
 
 def test_model_is_deterministic_in_the_seed(smoke, empty_torch_cache):
-    first = dlc(smoke, context("dlc_resnet", iterations=2))
-    second = dlc(smoke, context("dlc_resnet", iterations=2))
+    first = run("dlc_resnet", smoke, iterations=2)
+    second = run("dlc_resnet", smoke, iterations=2)
     np.testing.assert_array_equal(first.points, second.points)
 
 
 def test_pretrain_none_is_a_value_and_means_random_initialisation(smoke, empty_torch_cache, monkeypatch):
     import torchvision
 
-    assert TASK.resolve_options({"pretrain": "none"})["pretrain"] == "none"
+    assert variant(TASK, TASK.method("dlc_resnet"), {"pretrain": "none"}).params["pretrain"] == "none"
     cached = empty_torch_cache / "checkpoints" / "mobilenet_v2-b0353104.pth"  # the smoke size's backbone
     cached.parent.mkdir(parents=True)
     torch.save(torchvision.models.mobilenet_v2(weights=None).state_dict(), cached)
@@ -144,10 +160,10 @@ def test_pretrain_none_is_a_value_and_means_random_initialisation(smoke, empty_t
             built.append((weights, self))
 
     monkeypatch.setattr(dlc_module, "PoseNet", Recorded)
-    auto = dlc(smoke, context("dlc_resnet", iterations=1))
+    auto = run("dlc_resnet", smoke, iterations=1)
     assert auto.details["weights"] == f"ImageNet ({cached})" and built[-1][0] == cached
-    none = dlc(smoke, context("dlc_resnet", iterations=1, pretrain="none"))
-    assert none.details["weights"] == "random initialisation (option pretrain=none)"
+    none = run("dlc_resnet", smoke, iterations=1, pretrain="none")
+    assert none.details["weights"] == "random initialisation (pretrain=none)"
     weights, net = built[-1]
     assert weights is None and not net.frozen_batchnorm
     assert not any(isinstance(module, torch.nn.BatchNorm2d) for module in net.modules())  # GroupNorm: from scratch
@@ -160,12 +176,12 @@ def test_synthetic_pretraining_is_built_by_the_model_once_and_cached(data_env, e
     frames = type(frames)(frames.images, frames.keypoints[:, [0, 1, 2, 4]], ("snout", "leftear", "rightear", "tailbase"),
                           frames.paths, frames.videos, "me", "user")
     project = write_project(tmp_path / "user", frames)
-    options = {"project": str(project), "iterations": 3, "pretrain_iterations": 3, "split": "videos"}
+    options, params = {"project": str(project), "split": "videos"}, {"iterations": 3, "pretrain_iterations": 3}
     data = loaded(**options)
     assert data.source == "project" and not hasattr(data, "pretrain")  # load builds nothing only the model needs
     assert not (cache_root() / "pose-pretrained").exists()
     first_recorder, second_recorder = Recorder(), Recorder()
-    first = dlc(data, context("dlc_resnet", reporter=first_recorder, **options))
+    first = run("dlc_resnet", data, reporter=first_recorder, options=options, **params)
     assert first.details["weights"] == "synthetic pre-training: 3 iterations on 24 frames"
     assert first.details["pretraining"]["cached"] is False
     assert ("pre-training on synthetic frames (once, then cached)", 3, 3, True) in first_recorder.updates
@@ -174,28 +190,27 @@ def test_synthetic_pretraining_is_built_by_the_model_once_and_cached(data_env, e
     stored = list((cache_root() / "pose-pretrained").iterdir())
     assert len(stored) == 1 and (stored[0] / "weights.pt").is_file()
     # another seed reuses the stored weights: no pre-training step is run again
-    second = dlc(loaded(seed=1, **options), context("dlc_resnet", seed=1, reporter=second_recorder, **options))
+    second = run("dlc_resnet", loaded(seed=1, **options), seed=1, reporter=second_recorder, options=options, **params)
     assert second.details["pretraining"]["cached"] is True
     assert not any(update[0].startswith("pre-training") for update in second_recorder.updates)
     # a damaged file is detected (checksum) and rebuilt; other settings get their own folder
     (stored[0] / "weights.pt").write_bytes(b"broken")
-    assert dlc(data, context("dlc_resnet", **options)).details["pretraining"]["cached"] is False
-    dlc(data, context("dlc_resnet", **{**options, "pretrain_iterations": 2}))
+    assert run("dlc_resnet", data, options=options, **params).details["pretraining"]["cached"] is False
+    run("dlc_resnet", data, options=options, **{**params, "pretrain_iterations": 2})
     assert len(list((cache_root() / "pose-pretrained").iterdir())) == 2
     # pretrain=none: the model starts from random weights
-    scratch = dlc(data, context("dlc_resnet", **options, pretrain="none"))
+    scratch = run("dlc_resnet", data, options=options, **params, pretrain="none")
     assert scratch.details["weights"].startswith("random initialisation") and "pretraining" not in scratch.details
     # without pre-training iterations there is no synthetic set to honour pretrain=synthetic with
-    no_steps = {**options, "pretrain_iterations": 0, "pretrain": "synthetic"}
     with pytest.raises(ValueError, match="pretrain='synthetic' needs real target frames"):
-        dlc(loaded(**no_steps), context("dlc_resnet", **no_steps))
+        run("dlc_resnet", data, options=options, **{**params, "pretrain_iterations": 0, "pretrain": "synthetic"})
 
 
 def test_pretraining_frames_match_the_target_frames_in_network_pixels():
     from dataclasses import replace
 
-    from tasks.pose.pretraining import pretraining_config
-    from tasks.pose.sizes import BUDGETS
+    from benchmarks.tasks.pose.pretraining import pretraining_config
+    from benchmarks.tasks.pose.sizes import BUDGETS
 
     frames = generate(GeneratorConfig(n_videos=1, frames_per_video=3, height=120, width=200), 0)
     config = pretraining_config(frames, replace(BUDGETS["default"], input_scale=0.5))
@@ -225,37 +240,76 @@ def test_default_is_the_real_openfield_project(openfield, empty_torch_cache, tmp
 
 
 def test_real_openfield_frames_through_every_method(openfield, empty_torch_cache, tmp_path):
-    options = {"project": str(openfield), "iterations": 2, "pretrain_iterations": 2, "input_scale": 0.25}
+    options = {"project": str(openfield)}
     data = loaded(**options)
     assert data.source == "project" and len(data.frames) == 116 and len(data.test) == 23
-    for name, method in (("mean_position", mean_position), ("ridge_hog", ridge)):
-        result = evaluate(data, method(data, context(name, **options)))
+    for name in ("mean_position", "ridge_hog"):
+        result = evaluate(data, run(name, data, options=options))
         assert all(math.isfinite(result.metrics[m]) for m in ("test_error", "test_rmse", "train_error", "pck"))
     control_error = result.metrics["test_error"]
-    output = dlc(data, context("dlc_resnet", **options))
+    output = run("dlc_resnet", data, options=options, iterations=2, pretrain_iterations=2, input_scale=0.25)
     assert output.points.shape == (116, 4, 2) and output.details["weights"].startswith("synthetic pre-training")
     figure(data, output, tmp_path / "openfield.png")
     assert control_error > 0 and (tmp_path / "openfield.png").stat().st_size > 10_000
 
 
+def test_methods_never_see_the_test_keypoints(smoke):
+    view = method_input(smoke)
+    keypoints = smoke.frames.keypoints
+    assert np.isnan(view.frames.keypoints[smoke.test]).all()
+    np.testing.assert_array_equal(view.frames.keypoints[smoke.train], keypoints[smoke.train])
+    assert view.frames.images is smoke.frames.images  # shared, not copied
+    np.testing.assert_array_equal(resolve(TASK.test_targets)(smoke)["test_keypoints"], keypoints[smoke.test])
+    assert not np.isnan(keypoints[smoke.test]).all()  # the loaded data keep them for evaluate
+
+
+def test_pose_keeps_the_contract(data_env, empty_torch_cache):
+    check_task(TASK)
+
+
+@pytest.mark.parametrize("output, message", [
+    (np.zeros((24, 6, 2)), "expected a PosePrediction"),
+    (PosePrediction(np.zeros((24, 6))), r"points has shape \(24, 6\), expected \(24, 6, 2\)"),
+    (PosePrediction(np.full((24, 6, 2), "x")), "points must be a numeric array"),
+    (PosePrediction(np.full((24, 6, 2), np.inf)), "points holds infinite values"),
+    (PosePrediction(np.zeros((24, 6, 2)), scores=np.full((24, 6), 1.5)), r"scores must be finite likelihoods in \[0, 1\]"),
+    (PosePrediction(np.zeros((24, 6, 2)), scores=np.zeros(24)), r"scores has shape \(24,\), expected \(24, 6\)"),
+])
+def test_a_wrong_output_is_named_in_one_line(smoke, output, message):
+    assert smoke.frames.keypoints.shape == (24, 6, 2)  # 24 frames, 6 body parts
+    with pytest.raises(ValueError, match=message):
+        check_output(method_input(smoke), output)
+    check_output(method_input(smoke), PosePrediction(np.full((24, 6, 2), np.nan)))  # NaN: no point, checked by evaluate
+
+
 @pytest.mark.parametrize("name, value", [
-    ("train_fraction", "0"), ("train_fraction", "1"), ("split", "vidoes"), ("iterations", "-5"), ("iterations", "0"),
-    ("pretrain_iterations", "-1"), ("input_scale", "0"), ("backbone", "vgg16"), ("backbone", "auto"),
-    ("train_fraction", "1.5"),
-    ("pretrain", "coco"), ("ridge_features", "sift"),
+    ("train_fraction", "0"), ("train_fraction", "1"), ("split", "vidoes"), ("train_fraction", "1.5"),
 ])
 def test_bad_option_values_are_refused_before_any_cell(name, value):
     with pytest.raises(OptionError, match=rf"--set pose\.{name}={value}: option '{name}' must be"):
         TASK.resolve_options({name: value})
 
 
-def test_budget_options_override_the_size_and_none_keeps_it():
-    options = TASK.resolve_options({"backbone": "resnet50", "iterations": "7", "input_scale": "0.5",
-                                    "pretrain_iterations": "0", "train_fraction": "0.6"})
-    budget = TASK.budget("smoke", options)
-    assert (budget.backbone, budget.iterations, budget.input_scale, budget.pretrain_iterations, budget.train_fraction) \
-        == ("resnet50", 7, 0.5, 0, 0.6)
-    assert TASK.budget("smoke", TASK.resolve_options({"backbone": "none", "iterations": "none"})) == TASK.budgets["smoke"]
+@pytest.mark.parametrize("method, name, value", [
+    ("dlc_resnet", "iterations", "-5"), ("dlc_resnet", "iterations", "0"), ("dlc_resnet", "pretrain_iterations", "-1"),
+    ("dlc_resnet", "input_scale", "0"), ("dlc_resnet", "backbone", "vgg16"), ("dlc_resnet", "backbone", "auto"),
+    ("dlc_resnet", "pretrain", "coco"), ("ridge_hog", "features", "sift"),
+])
+def test_bad_parameter_values_are_refused_before_any_cell(method, name, value):
+    with pytest.raises(OptionError, match=rf"--method {method}\[{name}={value}\]: parameter '{name}' must be"):
+        variant(TASK, TASK.method(method), {name: value})
+
+
+def test_budget_settings_override_the_size_and_none_keeps_it():
+    assert TASK.budget("smoke", TASK.resolve_options({"train_fraction": "0.6"})).train_fraction == 0.6
+    model = TASK.method("dlc_resnet")
+    given = {"backbone": "resnet50", "iterations": "7", "input_scale": "0.5", "pretrain_iterations": "0"}
+    assert budget_values(variant(TASK, model, given), TASK.budgets["smoke"]) == {
+        "backbone": "resnet50", "iterations": 7, "input_scale": 0.5, "pretrain_iterations": 0, "pretrain": "auto",
+        "weights": None}
+    smoke = TASK.budgets["smoke"]
+    kept = budget_values(variant(TASK, model, {"backbone": "none", "iterations": "none"}), smoke)
+    assert (kept["backbone"], kept["iterations"]) == (smoke.backbone, smoke.iterations)
 
 
 def test_video_split_holds_out_whole_videos(data_env):
@@ -265,24 +319,28 @@ def test_video_split_holds_out_whole_videos(data_env):
     assert len(fraction.train) == len(fraction.test) == 12
 
 
-@pytest.mark.parametrize("setting", ["pose.train_fraction=0", "pose.split=vidoes", "pose.iterations=-5"])
-def test_the_command_line_stops_a_bad_setting_before_any_cell(setting, tmp_path, capsys):
+@pytest.mark.parametrize("args, message", [
+    (["--set", "pose.train_fraction=0"], "--set pose.train_fraction=0: option 'train_fraction' must be"),
+    (["--set", "pose.split=vidoes"], "--set pose.split=vidoes: option 'split' must be"),
+    (["--method", "dlc_resnet[iterations=-5]"], "--method dlc_resnet[iterations=-5]: parameter 'iterations' must be"),
+])
+def test_the_command_line_stops_a_bad_setting_before_any_cell(args, message, tmp_path, capsys):
     from benchmarks.cli.app import main
 
-    assert main(["run", "--task", "pose", "--size", "smoke", "--set", setting, "--results", str(tmp_path)]) == 2
-    error = capsys.readouterr().err.strip().splitlines()[-1]
-    assert error.startswith(f"error: --set {setting}: option '{setting.split('.')[1].split('=')[0]}' must be")
+    assert main(["run", "--task", "pose", "--size", "smoke", *args, "--results", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1].startswith(f"error: {message}")
     assert not list(tmp_path.rglob("*.json"))
 
 
-def test_none_reaches_the_task_as_a_value_from_the_command_line(data_env, tmp_path):
+def test_none_reaches_the_method_as_a_value_from_the_command_line(data_env, empty_torch_cache, tmp_path):
     from benchmarks.cli.app import main
 
-    args = ["run", "--task", "pose", "--method", "mean_position", "--size", "smoke", "--set", "pose.pretrain=none",
+    args = ["run", "--task", "pose", "--method", "dlc_resnet[pretrain=none,iterations=1]", "--size", "smoke",
             "--results", str(tmp_path / "results")]
     assert main(args) == 0
     record = json.loads(next((tmp_path / "results").rglob("*.json")).read_text())
-    assert record["options"]["pretrain"] == "none" and record["status"] == "ok"
+    assert record["status"] == "ok" and record["method_params"]["pretrain"] == "none"
+    assert record["details"]["weights"] == "random initialisation (pretrain=none)"
 
 
 @pytest.mark.parametrize("shapes, given, expected", [
@@ -295,7 +353,7 @@ def test_none_reaches_the_task_as_a_value_from_the_command_line(data_env, tmp_pa
 def test_input_scale_brings_the_shorter_side_to_120_pixels(shapes, given, expected):
     from types import SimpleNamespace
 
-    from tasks.pose.training import input_scale_for
+    from benchmarks.tasks.pose.training import input_scale_for
 
     frames = SimpleNamespace(images=[np.zeros((*shape, 3), np.uint8) for shape in shapes])
     assert input_scale_for(frames, given) == pytest.approx(expected)

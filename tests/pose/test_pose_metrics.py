@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from tasks.pose import metrics
+from benchmarks.tasks.pose import metrics
 
 NAN = np.nan
 # two frames, three parts; errors (3-4-5 triangles): frame 0: 5, 0, unlabelled; frame 1: 10, 0, 0

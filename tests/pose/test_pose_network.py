@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from tasks.pose.network import STRIDE, PoseNet, decode, grid_centres, targets
-from tasks.pose.training import Augmentation, augmented_batch
+from benchmarks.tasks.pose.network import STRIDE, PoseNet, decode, grid_centres, targets
+from benchmarks.tasks.pose.training import Augmentation, augmented_batch
 
 
 @pytest.mark.parametrize("backbone", ["resnet18", "resnet50", "mobilenet_v2"])

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import yaml
 
-from tasks.pose.dlc_h5 import literal_from_pickle, read_collected_h5
-from tasks.pose.project import read_collected_csv, read_config, read_project, write_project
-from tasks.pose.synthetic import GeneratorConfig, generate
+from benchmarks.tasks.pose.dlc_h5 import literal_from_pickle, read_collected_h5
+from benchmarks.tasks.pose.project import read_collected_csv, read_config, read_project, write_project
+from benchmarks.tasks.pose.synthetic import GeneratorConfig, generate
 
 
 def test_reads_the_openfield_example(openfield):

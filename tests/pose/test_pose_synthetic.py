@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tasks.pose.splits import split_frames, split_videos
-from tasks.pose.synthetic import BODYPARTS, GeneratorConfig, generate
+from benchmarks.tasks.pose.splits import split_frames, split_videos
+from benchmarks.tasks.pose.synthetic import BODYPARTS, GeneratorConfig, generate
 
 CONFIG = GeneratorConfig(n_videos=3, frames_per_video=8, height=96, width=128, occlusion_rate=0.5, mixed_sizes=True)
 

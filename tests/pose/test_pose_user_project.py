@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from tasks.pose.project import write_project
-from tasks.pose.synthetic import GeneratorConfig, generate
+from benchmarks.tasks.pose.project import write_project
+from benchmarks.tasks.pose.synthetic import GeneratorConfig, generate
 
 PARTS = [0, 1, 2, 4, 5]  # snout, ears, tail base and tail end: five parts (the generator has six, openfield four)
 
@@ -33,12 +33,12 @@ def test_model_beats_ridge_on_a_user_project(data_env, user_project, tmp_path, m
     results = tmp_path / "results"
     # the default size's model with a third of its iterations and a sixth of its pre-training, to keep the test
     # short (36 px against 49 px)
-    args = ["run", "--task", "pose", "--size", "default", "--method", "ridge_hog", "--method", "dlc_resnet",
-            "--set", f"pose.project={user_project}", "--set", "pose.iterations=200", "--set", "pose.pretrain_iterations=100",
-            "--results", str(results)]
+    model_row = "dlc_resnet[iterations=200,pretrain_iterations=100]"
+    args = ["run", "--task", "pose", "--size", "default", "--method", "ridge_hog", "--method", model_row,
+            "--set", f"pose.project={user_project}", "--results", str(results)]
     assert main(args) == 0
     records = {r["method"]: r for r in (json.loads(p.read_text()) for p in results.rglob("*.json")) if "method" in r}
-    assert {records[m]["status"] for m in ("ridge_hog", "dlc_resnet")} == {"ok"}
-    model, ridge = (records[m]["metrics"]["test_error"] for m in ("dlc_resnet", "ridge_hog"))
+    assert {records[m]["status"] for m in ("ridge_hog", model_row)} == {"ok"}
+    model, ridge = (records[m]["metrics"]["test_error"] for m in (model_row, "ridge_hog"))
     assert model < ridge, f"model {model:.1f} px, ridge_hog {ridge:.1f} px"
-    assert records["dlc_resnet"]["details"]["weights"].startswith("synthetic pre-training")
+    assert records[model_row]["details"]["weights"].startswith("synthetic pre-training")

@@ -32,7 +32,7 @@ STATS_SEED_5340 = np.array([
 def reference_table() -> tuple[np.ndarray, np.ndarray]:
     """(theta (21, 31), statistics (21, 18)) of the shared table, inputs restored exactly
     (``gpu_check.reference_rows``); skips the test when the mirror is not there."""
-    from tasks.pyloric.gpu_check import reference_rows
+    from benchmarks.tasks.pyloric.gpu_check import reference_rows
 
     path = REFERENCE / "reference_stats_noise_free.csv"
     if not path.is_file():
@@ -51,7 +51,7 @@ def chaotic_rows(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Each row is simulated noise-free with ``exact=True`` as given, and with its 24 membrane
     conductances one unit in the last place up and down. Returns (chaotic (n,) bool, largest
     relative change of a statistic (n,); inf where the NaN pattern changed)."""
-    from tasks.pyloric.simulator import simulate
+    from benchmarks.tasks.pyloric.simulator import simulate
 
     up, down = theta.copy(), theta.copy()
     up[:, :24] = np.nextafter(theta[:, :24], np.inf)

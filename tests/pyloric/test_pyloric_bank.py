@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import tasks.pyloric.simulator as simulator_module
-from tasks.pyloric import bank as B
-from tasks.pyloric import circuit as M
-from tasks.pyloric.simulator import Simulations
+import benchmarks.tasks.pyloric.simulator as simulator_module
+from benchmarks.tasks.pyloric import bank as B
+from benchmarks.tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric.simulator import Simulations
 
 
 class _FakeSimulator:
@@ -125,7 +125,7 @@ class _Reporter:
 
 def test_bank_with_the_real_simulator_reports_progress_through_the_context(tmp_path: Path) -> None:
     from benchmarks.context import make_context
-    from tasks.pyloric import TASK
+    from benchmarks.tasks.pyloric import TASK
 
     reporter = _Reporter()
     ctx = make_context(TASK, "default", 0, reporter=reporter, threads=1)

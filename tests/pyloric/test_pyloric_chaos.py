@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 from pyloric_reference import CHAOS_TOLERANCE, chaotic_rows
 
-from tasks.pyloric.simulator import simulate
+from benchmarks.tasks.pyloric.simulator import simulate
 
 
 def test_chaotic_rows_are_reported_not_skipped(reference_rows, record_property) -> None:

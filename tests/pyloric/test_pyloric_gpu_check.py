@@ -1,11 +1,11 @@
-"""``python -m tasks.pyloric.gpu_check`` runs on the CPU too: a short run, two reference rows."""
+"""``python -m benchmarks.tasks.pyloric.gpu_check`` runs on the CPU too: a short run, two reference rows."""
 
 from __future__ import annotations
 
 import pytest
 from pyloric_reference import REFERENCE
 
-from tasks.pyloric import gpu_check
+from benchmarks.tasks.pyloric import gpu_check
 
 
 def test_gpu_check_runs_on_the_cpu(capsys, monkeypatch) -> None:

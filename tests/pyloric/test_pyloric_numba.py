@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from pyloric_reference import REFERENCE, STATS_SEED_5340, THETA_TEST, reference_table
 
-from tasks.pyloric import kernel as K
-from tasks.pyloric.fast_exp import vexp
-from tasks.pyloric.noise import fill_noise
-from tasks.pyloric.simulator import noise_seeds, simulate, simulate_voltage
+from benchmarks.tasks.pyloric import kernel as K
+from benchmarks.tasks.pyloric.fast_exp import vexp
+from benchmarks.tasks.pyloric.noise import fill_noise
+from benchmarks.tasks.pyloric.simulator import noise_seeds, simulate, simulate_voltage
 
 
 def test_noise_free_statistics_match_reference_exact_arithmetic(reference_rows) -> None:
@@ -63,7 +63,7 @@ def test_vectorised_exp_is_accurate() -> None:
 
 
 def test_fast_exp_agrees_with_libm_exp_over_a_trace() -> None:
-    from tasks.pyloric import circuit as M
+    from benchmarks.tasks.pyloric import circuit as M
 
     theta, _ = reference_table()
     f = M.temperature_factors()
@@ -79,7 +79,7 @@ def test_fast_exp_agrees_with_libm_exp_over_a_trace() -> None:
 
 
 def test_voltage_trace_is_the_one_behind_the_statistics() -> None:
-    from tasks.pyloric.statistics import compute_statistics
+    from benchmarks.tasks.pyloric.statistics import compute_statistics
 
     sims = simulate(THETA_TEST, np.array([77]))
     _, v = simulate_voltage(THETA_TEST, 77)
@@ -89,7 +89,7 @@ def test_voltage_trace_is_the_one_behind_the_statistics() -> None:
 
 
 def test_flat_depolarised_trace_does_not_overflow() -> None:
-    from tasks.pyloric.statistics import compute_statistics
+    from benchmarks.tasks.pyloric.statistics import compute_statistics
 
     stats, counts = compute_statistics(np.full((3, 4000), 5.0))
     # nearly every sample of a flat stretch above -10 mV is a maximum (up to rounding of the
@@ -158,7 +158,7 @@ def test_empty_batch() -> None:
 def test_stale_numba_caches_are_dropped(tmp_path, monkeypatch) -> None:
     import shutil
 
-    from tasks.pyloric import _jit_cache
+    from benchmarks.tasks.pyloric import _jit_cache
 
     for name in _jit_cache._SOURCES:
         shutil.copy(_jit_cache._HERE / name, tmp_path / name)
@@ -189,7 +189,7 @@ def test_simd_groups_equal_single_simulations_bit_for_bit() -> None:
 
 
 def test_diverging_lane_leaves_its_group_untouched() -> None:
-    from tasks.pyloric import circuit as M
+    from benchmarks.tasks.pyloric import circuit as M
 
     theta, _ = reference_table()
     f = M.temperature_factors()

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import torch
 
-from tasks.pyloric import circuit as M
-from tasks.pyloric.observation import X_O, read_observation_csv
-from tasks.pyloric.prior import LOWER, UPPER, box_uniform, check_parameters, sample_prior
+from benchmarks.tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric.observation import X_O, read_observation_csv
+from benchmarks.tasks.pyloric.prior import LOWER, UPPER, box_uniform, check_parameters, sample_prior
 
 MIRROR = Path(
     os.environ.get("BENCHMARKS_MIRROR") or Path(__file__).resolve().parents[3] / "shared" / "data"

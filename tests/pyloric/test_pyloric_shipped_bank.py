@@ -9,18 +9,18 @@ import numpy as np
 import pytest
 
 from benchmarks.context import make_context
-from tasks.pyloric import TASK
-from tasks.pyloric import bank as B
-from tasks.pyloric import circuit as M
-from tasks.pyloric import data as D
-from tasks.pyloric import shipped_bank as SB
-from tasks.pyloric.simulator import simulate
-from tasks.pyloric.sizes import BUDGETS
+from benchmarks.tasks.pyloric import TASK
+from benchmarks.tasks.pyloric import bank as B
+from benchmarks.tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric import data as D
+from benchmarks.tasks.pyloric import shipped_bank as SB
+from benchmarks.tasks.pyloric.simulator import simulate
+from benchmarks.tasks.pyloric.sizes import BUDGETS
 
 
 def test_shipped_parts_are_complete_current_and_compact() -> None:
     parts = SB.shipped_parts()
-    assert parts, "no part of the shipped bank: run `python -m tasks.pyloric.shipped_bank build`"
+    assert parts, "no part of the shipped bank: run `python -m benchmarks.tasks.pyloric.shipped_bank build`"
     assert SB.verify() == SB.shipped_rows() == len(parts) * SB.ROWS_PER_PART
     table = SB.read_provenance()
     assert table["bank"]["settings"] == B._settings(SB.SEED, SB.CHUNK_SIZE, M.NOISE_STD, M.REFERENCE_TEMPERATURE)

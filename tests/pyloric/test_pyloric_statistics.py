@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.signal import savgol_filter
 
-from tasks.pyloric import statistics as S
+from benchmarks.tasks.pyloric import statistics as S
 
 DT = 0.025
 N = 400_000  # 10 s after burn-in

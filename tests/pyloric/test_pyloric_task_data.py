@@ -8,14 +8,14 @@ import pytest
 
 from benchmarks.context import make_context
 from benchmarks.task import OptionError
-from tasks.pyloric import TASK
-from tasks.pyloric import circuit as M
-from tasks.pyloric import shipped_bank
-from tasks.pyloric.data import PyloricData, check_observation, load, read_user_observation
-from tasks.pyloric.methods import from_unbounded, to_unbounded
-from tasks.pyloric.observation import X_O
-from tasks.pyloric.prior import LOWER, UPPER, sample_prior
-from tasks.pyloric.sizes import BUDGETS
+from benchmarks.tasks.pyloric import TASK
+from benchmarks.tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric import shipped_bank
+from benchmarks.tasks.pyloric.data import PyloricData, check_observation, load, method_input, read_user_observation
+from benchmarks.tasks.pyloric.methods import from_unbounded, to_unbounded
+from benchmarks.tasks.pyloric.observation import X_O
+from benchmarks.tasks.pyloric.prior import LOWER, UPPER, sample_prior
+from benchmarks.tasks.pyloric.sizes import BUDGETS
 
 
 def _load(size: str = "smoke", seed: int = 0, **options) -> PyloricData:
@@ -67,8 +67,8 @@ def test_logit_box_round_trip() -> None:
 
 def test_prepare_splits_the_bank_into_chunks_for_a_job_array():
     from benchmarks.task import resolve
-    from tasks.pyloric import TASK
-    from tasks.pyloric.bank import DEFAULT_CHUNK_SIZE
+    from benchmarks.tasks.pyloric import TASK
+    from benchmarks.tasks.pyloric.bank import DEFAULT_CHUNK_SIZE
 
     options = TASK.resolve_options()
     assert resolve(TASK.prepare)("smoke", options) == []  # shipped with the task
@@ -82,15 +82,36 @@ def test_prepare_splits_the_bank_into_chunks_for_a_job_array():
     assert len(other) == -(-n // DEFAULT_CHUNK_SIZE) and other[0].args == (n, 4, 0)
 
 
-@pytest.mark.parametrize("name, value", [("bank_seed", -1), ("max_epochs", 0), ("hidden_features", 0),
-                                         ("max_epochs", "ten"), ("bank_seed", 1.5), ("false_negatives", 0.95),
-                                         ("false_negatives", -0.1)])
-def test_bad_options_are_refused_before_any_cell(name, value) -> None:
+def test_bad_options_are_refused_before_any_cell() -> None:
+    with pytest.raises(OptionError, match="bank_seed"):
+        TASK.resolve_options({"bank_seed": -1})
+    with pytest.raises(OptionError, match="bank_seed"):
+        TASK.resolve_options({"bank_seed": 1.5})
+
+
+@pytest.mark.parametrize("method, name, value", [("npe", "max_epochs", 0), ("npe", "hidden_features", 0),
+                                                 ("npe_restricted", "max_epochs", "ten"),
+                                                 ("npe_restricted", "false_negatives", 0.95),
+                                                 ("npe_restricted", "false_negatives", -0.1)])
+def test_bad_method_parameters_are_refused(method, name, value) -> None:
     with pytest.raises(OptionError, match=name):
-        TASK.resolve_options({name: value})
+        make_context(TASK, "smoke", method=method, params={name: value})
 
 
-def test_max_epochs_option_overrides_the_budget() -> None:
-    assert make_context(TASK, "smoke").budget.max_epochs == 30
-    assert make_context(TASK, "smoke", options={"max_epochs": "5"}).budget.max_epochs == 5
-    assert make_context(TASK, "default", options={"max_epochs": "none"}).budget.max_epochs == 500
+def test_max_epochs_parameter_overrides_the_budget() -> None:
+    assert make_context(TASK, "smoke", method="npe").params["max_epochs"] == 30
+    capped = make_context(TASK, "smoke", method="npe", params={"max_epochs": "5"})
+    assert capped.params["max_epochs"] == capped.budget.max_epochs == 5
+    assert make_context(TASK, "default", method="npe_restricted").budget.max_epochs == 500
+
+
+def test_methods_see_no_test_targets() -> None:
+    """The view holds the training and held-out statistics, not the held-out truths or predictive seeds."""
+    from benchmarks.running.check import withheld_problems
+
+    data = _load()
+    view = method_input(data)
+    assert withheld_problems(TASK, data) == []
+    assert view.x_heldout is data.x_heldout and view.theta_train is data.theta_train
+    assert view.n_predictive == len(data.predictive_seeds)
+    assert not hasattr(view, "theta_heldout") and not hasattr(view, "predictive_seeds")

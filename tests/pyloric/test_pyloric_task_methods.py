@@ -5,31 +5,33 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 import torch
 
 from benchmarks.context import make_context
-from tasks.pyloric import TASK
-from tasks.pyloric.data import load
-from tasks.pyloric.methods import npe, prior, rejection_abc
-from tasks.pyloric.metrics import coverage_error
-from tasks.pyloric.prior import LOWER, UPPER
+from benchmarks.tasks.pyloric import TASK
+from benchmarks.tasks.pyloric.data import load, method_input
+from benchmarks.tasks.pyloric.methods import npe, prior, rejection_abc
+from benchmarks.tasks.pyloric.metrics import check_output, coverage_error
+from benchmarks.tasks.pyloric.prior import LOWER, UPPER
 
 
 def test_methods_at_smoke_size() -> None:
     data = load("smoke", 0, make_context(TASK, "smoke", 0))
+    view = method_input(data)
     before = data.theta_train.copy()
     budget = make_context(TASK, "smoke").budget
     torch_state = torch.random.get_rng_state()
     threads = torch.get_num_threads()
-    outputs = {fn.__name__: fn(data, make_context(TASK, "smoke", 0, method=fn.__name__))
-               for fn in (prior, rejection_abc, npe)}
+    contexts = {fn: make_context(TASK, "smoke", 0, method=fn.__name__) for fn in (prior, rejection_abc, npe)}
+    outputs = {fn.__name__: fn(view, ctx, **ctx.params) for fn, ctx in contexts.items()}
     np.testing.assert_array_equal(data.theta_train, before)
     # NPE seeds and limits torch inside the cell only: the caller's generator and threads are untouched
     assert torch.equal(torch.random.get_rng_state(), torch_state) and torch.get_num_threads() == threads
     for name, out in outputs.items():
+        check_output(view, out)  # finite, inside the prior box
         assert out["samples"].shape == (budget.n_posterior_samples, 31), name
         assert out["heldout_samples"].shape == (len(data.theta_heldout), budget.n_heldout_samples, 31), name
-        assert ((out["samples"] >= LOWER) & (out["samples"] <= UPPER)).all(), name
     # sbi counts epochs 0 ... max_num_epochs, so a capped run reports max_epochs + 1
     assert 1 <= outputs["npe"]["epochs"] <= budget.max_epochs + 1
     # rejection ABC only ever returns parameters of valid training simulations
@@ -38,25 +40,34 @@ def test_methods_at_smoke_size() -> None:
     # NPE spreads its mass and covers the held-out truths far better
     errors = {name: coverage_error(out["heldout_samples"], data.theta_heldout)[0] for name, out in outputs.items()}
     assert errors["npe"] < errors["rejection_abc"], errors
-    # the same seed gives the same samples; the epoch cap is the budget option's
-    again = npe(data, make_context(TASK, "smoke", 0, method="npe"))
+    # the same seed gives the same samples; the epoch cap is the budget parameter's
+    again = npe(view, contexts[npe], **contexts[npe].params)
     np.testing.assert_array_equal(again["samples"], outputs["npe"]["samples"])
-    capped = npe(data, make_context(TASK, "smoke", 0, {"max_epochs": 2}, method="npe"))
+    capped_ctx = make_context(TASK, "smoke", 0, method="npe", params={"max_epochs": 2})
+    capped = npe(view, capped_ctx, **capped_ctx.params)
     assert capped["epochs"] <= 2 + 1
+
+
+@pytest.mark.slow
+def test_the_task_keeps_the_contract() -> None:
+    """Every method through the runner at smoke size, twice, with its output checked (``check_task``)."""
+    from benchmarks.check import check_task
+
+    check_task(TASK)
 
 
 def test_restricted_rounds_at_smoke_size() -> None:
     """npe_restricted spends its budget's rounds after the bank, records each round's valid
     share, and evaluate shows the last round's share beside the predictive metrics."""
-    from tasks.pyloric.methods.restricted import npe_restricted
-    from tasks.pyloric.metrics import evaluate
+    from benchmarks.tasks.pyloric.methods.restricted import npe_restricted
+    from benchmarks.tasks.pyloric.metrics import evaluate
 
     ctx = make_context(TASK, "smoke", 0, method="npe_restricted")
     # two short rounds: every later round goes through the same code, and the contract test runs the smoke budget
     ctx = dataclasses.replace(ctx, budget=dataclasses.replace(ctx.budget, rounds=(20, 20)))
     data = load("smoke", 0, make_context(TASK, "smoke", 0))
     before = data.theta_invalid.copy()
-    out = npe_restricted(data, ctx)
+    out = npe_restricted(method_input(data), ctx, **ctx.params)
     np.testing.assert_array_equal(data.theta_invalid, before)
     budget = ctx.budget
     assert out["samples"].shape == (budget.n_posterior_samples, 31)
@@ -81,7 +92,7 @@ def test_restricted_rounds_at_smoke_size() -> None:
 def test_a_round_without_a_valid_simulation_joins_the_next_rounds_batch() -> None:
     """sbi's classifier refuses a batch without one valid simulation (a restricted round of a few
     hundred can have none): the round waits and is added with the next, nothing is lost."""
-    from tasks.pyloric.methods.restricted import _append
+    from benchmarks.tasks.pyloric.methods.restricted import _append
 
     batches = []
 
@@ -100,8 +111,8 @@ def test_a_round_without_a_valid_simulation_joins_the_next_rounds_batch() -> Non
 def test_enrichment_of_a_learnable_valid_region() -> None:
     """Valid iff the first parameter lies in the lower quarter of its range: a classifier that
     learns it keeps most valid parameters and enriches towards 4x (the inverse of the share)."""
-    from tasks.pyloric.enrichment import enrichment
-    from tasks.pyloric.prior import sample_prior
+    from benchmarks.tasks.pyloric.enrichment import enrichment
+    from benchmarks.tasks.pyloric.prior import sample_prior
 
     theta = sample_prior(4000, np.random.default_rng(0))
     valid = theta[:, 0] < LOWER[0] + 0.25 * (UPPER[0] - LOWER[0])

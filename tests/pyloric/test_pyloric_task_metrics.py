@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tasks.pyloric.metrics import SIGMA, close_to_observation, coverage_error, z_distance
-from tasks.pyloric.observation import X_O
+from benchmarks.tasks.pyloric.data import PyloricInput
+from benchmarks.tasks.pyloric.metrics import SIGMA, check_output, close_to_observation, coverage_error, z_distance
+from benchmarks.tasks.pyloric.observation import X_O
+from benchmarks.tasks.pyloric.prior import UPPER, sample_prior
 
 
 def _counts(n: int, bursts: int = 10) -> np.ndarray:
@@ -53,7 +55,7 @@ def test_coverage_of_calibrated_and_overconfident_posteriors() -> None:
 
 
 def test_proportion_interval_is_clopper_pearson() -> None:
-    from tasks.pyloric.metrics import proportion_interval
+    from benchmarks.tasks.pyloric.metrics import proportion_interval
 
     # none of 200: the upper bound solves (1 - p)^200 = 0.025
     assert proportion_interval(0, 200) == pytest.approx([0.0, 1 - 0.025 ** (1 / 200)])
@@ -62,3 +64,35 @@ def test_proportion_interval_is_clopper_pearson() -> None:
     low, high = proportion_interval(50, 100)
     assert low < 0.5 < high and high - 0.5 == pytest.approx(0.5 - low)
     assert proportion_interval(0, 0) == [0.0, 1.0]
+
+
+def _output(n: int = 5, k: int = 3, m: int = 4) -> dict:
+    rng = np.random.default_rng(0)
+    return {"samples": sample_prior(n, rng), "heldout_samples": sample_prior(k * m, rng).reshape(k, m, 31)}
+
+
+def _with(key: str, value) -> dict:
+    return {**_output(), key: value}
+
+
+def _nan_sample() -> np.ndarray:
+    samples = _output()["samples"]
+    samples[2, 7] = np.nan
+    return samples
+
+
+@pytest.mark.parametrize("output, problem", [
+    ([1, 2], "returns a dict"),
+    ({"samples": _output()["samples"]}, r"no \['heldout_samples'\]"),
+    (_output(n=3), r"'samples'\] must have shape \(n, 31\) with n >= 4"),
+    (_with("samples", _output()["samples"][:, :30]), r"got \(5, 30\)"),
+    (_output(k=2), r"'heldout_samples'\] must have shape \(3, m, 31\)"),
+    (_with("samples", _nan_sample()), "NaN or infinite"),
+    (_with("heldout_samples", _output()["heldout_samples"] + UPPER), "outside the prior"),
+])
+def test_check_output_names_what_is_wrong(output, problem) -> None:
+    view = PyloricInput("smoke", np.zeros((6, 31)), np.zeros((6, 18)), np.zeros((3, 18)), np.zeros((2, 31)),
+                        np.full((2, 18), np.nan), X_O, n_predictive=4, n_simulations=11)
+    check_output(view, _output())
+    with pytest.raises(ValueError, match=problem):
+        check_output(view, output)

@@ -7,9 +7,9 @@ import pytest
 import torch
 from pyloric_reference import reference_table
 
-from tasks.pyloric.prior import sample_prior
-from tasks.pyloric.simulator import simulate, simulate_voltage
-from tasks.pyloric.torch_simulator import simulate_torch, statistics_of_batch
+from benchmarks.tasks.pyloric.prior import sample_prior
+from benchmarks.tasks.pyloric.simulator import simulate, simulate_voltage
+from benchmarks.tasks.pyloric.torch_simulator import simulate_torch, statistics_of_batch
 
 
 def test_noise_free_traces_agree_with_numba() -> None:

@@ -26,13 +26,13 @@ def _bank_root() -> Path:
     root = os.environ.get("PYLORIC_BANK_ROOT")
     if root:
         return Path(root)
-    from tasks.pyloric.bank import default_root
+    from benchmarks.tasks.pyloric.bank import default_root
 
     return default_root()
 
 
 def test_validity_rate_of_prior_simulations() -> None:
-    from tasks.pyloric.bank import simulation_bank
+    from benchmarks.tasks.pyloric.bank import simulation_bank
 
     bank = simulation_bank(N, seed=0, root=_bank_root())
     rate = bank.valid.mean()
@@ -45,8 +45,8 @@ def test_validity_rate_of_prior_simulations() -> None:
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 def test_gpu_float32_agrees_in_distribution() -> None:
-    from tasks.pyloric.bank import simulation_bank
-    from tasks.pyloric.torch_simulator import simulate_torch, statistics_of_batch
+    from benchmarks.tasks.pyloric.bank import simulation_bank
+    from benchmarks.tasks.pyloric.torch_simulator import simulate_torch, statistics_of_batch
 
     bank = simulation_bank(N, seed=0, root=_bank_root())
     stats = []

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tasks.pose.project import read_project, write_project
-from tasks.pose.synthetic import GeneratorConfig, generate
-from tasks.pyloric import circuit
-from tasks.pyloric.data import read_user_observation
-from tasks.pyloric.observation import X_O, read_observation_csv
+from benchmarks.tasks.pose.project import read_project, write_project
+from benchmarks.tasks.pose.synthetic import GeneratorConfig, generate
+from benchmarks.tasks.pyloric import circuit
+from benchmarks.tasks.pyloric.data import read_user_observation
+from benchmarks.tasks.pyloric.observation import X_O, read_observation_csv
 
 
 @pytest.fixture

@@ -42,16 +42,24 @@ def test_a_process_dies_with_its_parent(how):
     assert wait_for(lambda: not alive(int(pid)), timeout_s=10)
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline") as stream:
+            return stream.read()
+    except OSError:  # it ended meanwhile
+        return ""
+
+
 @needs_proc
 def test_workers_die_when_their_runner_is_killed(toy_tasks, results):
     runner = cli("run", "--task", "toy", "--method", "zero", "--method", "mean", "--size", "smoke", "--jobs", "2",
                  "--set", "toy.delay_s=60", "--results", str(results))
     try:
-        assert wait_for(lambda: len(children(runner.pid)) >= 2, timeout_s=120)
-        workers = [pid for pid in children(runner.pid)
-                   if "multiprocessing" in open(f"/proc/{pid}/cmdline").read() and "spawn_main" in
-                   open(f"/proc/{pid}/cmdline").read()]
-        assert len(workers) == 2
+        def spawned() -> list[int]:  # the cells' workers, not multiprocessing's resource tracker
+            return [pid for pid in children(runner.pid) if "spawn_main" in _cmdline(pid)]
+
+        assert wait_for(lambda: len(spawned()) == 2, timeout_s=120)
+        workers = spawned()
         os.kill(runner.pid, signal.SIGKILL)
         runner.wait(timeout=30)
         # Before: the workers went on with parent 1 for their whole minute.

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import torch
 
-from tasks._sbi.batched_mlp import AdamMLP, train
-from tasks._sbi.c2st import MAX_ITER, N_FOLDS, SEED, _classifier, c2st, c2st_many, c2st_sklearn
+from benchmarks.tasks._sbi.batched_mlp import AdamMLP, train
+from benchmarks.tasks._sbi.c2st import MAX_ITER, N_FOLDS, SEED, _classifier, c2st, c2st_many, c2st_sklearn
 
 
 def test_same_distribution_scores_one_half() -> None:
@@ -108,7 +108,7 @@ def test_many_pairs_score_as_one_by_one_and_leave_torch_threads_alone(monkeypatc
     assert torch.get_num_threads() == threads
     assert c2st_many(pairs, max_iter=50, threads=1) == together  # the threads only share the work
     assert together == pytest.approx([c2st(x, y, max_iter=50) for x, y in pairs], abs=0.01)
-    monkeypatch.setattr("tasks._sbi.c2st.ACTIVATION_FLOATS", 1)  # every network on its own
+    monkeypatch.setattr("benchmarks.tasks._sbi.c2st.ACTIVATION_FLOATS", 1)  # every network on its own
     assert c2st_many(pairs, max_iter=50, threads=2) == pytest.approx(together, abs=0.01)
     assert c2st_many([]) == []
     with pytest.raises(ValueError, match="threads"):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tasks._sbi.c2st import c2st_many, c2st_sklearn
+from benchmarks.tasks._sbi.c2st import c2st_many, c2st_sklearn
 
 SAMPLES = 200  # per side
 MAX_ITER = 60

@@ -9,9 +9,9 @@ import pytest
 from sbibm_env import use_mirror
 
 from benchmarks.data import fetch
-from tasks._sbi.problems import PROBLEMS, gaussian_linear_posterior
-from tasks._sbi.references import read_references
-from tasks._sbi.task import sbibm_dataset
+from benchmarks.tasks._sbi.problems import PROBLEMS, gaussian_linear_posterior
+from benchmarks.tasks._sbi.references import read_references
+from benchmarks.tasks._sbi.task import sbibm_dataset
 
 
 def _references(task: str, monkeypatch, tmp_path: Path, numbers=(1, 2, 3)):

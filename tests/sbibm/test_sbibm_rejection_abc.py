@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tasks._sbi.methods.rejection_abc import _held_out_log_likelihood, cv_bandwidth
+from benchmarks.tasks._sbi.methods.rejection_abc import _held_out_log_likelihood, cv_bandwidth
 
 
 def test_held_out_log_likelihood_is_the_mean_over_folds_of_each_folds_log_density() -> None:

@@ -10,23 +10,24 @@ import torch
 from sbibm_env import use_mirror
 
 from benchmarks.context import make_context
-from benchmarks.task import OptionError
-from tasks._sbi.data import load
-from tasks._sbi.methods.npe import npe
-from tasks._sbi.methods.prior import prior
-from tasks._sbi.methods.rejection_abc import rejection_abc
-from tasks._sbi.metrics import evaluate
-from tasks.gaussian_linear import TASK as GAUSSIAN_LINEAR
-from tasks.slcp import TASK as SLCP
-from tasks.two_moons import TASK as TWO_MOONS
+from benchmarks.task import OptionError, resolve
+from benchmarks.tasks._sbi.data import load, method_input
+from benchmarks.tasks._sbi.methods.npe import npe
+from benchmarks.tasks._sbi.methods.prior import prior
+from benchmarks.tasks._sbi.methods.rejection_abc import rejection_abc
+from benchmarks.tasks._sbi.metrics import check_output, evaluate
+from benchmarks.tasks.gaussian_linear import TASK as GAUSSIAN_LINEAR
+from benchmarks.tasks.slcp import TASK as SLCP
+from benchmarks.tasks.two_moons import TASK as TWO_MOONS
 
 
 def _load(task, seed=0, options=None):
     return load("smoke", seed, make_context(task, "smoke", seed, options))
 
 
-def _run(fn, data, task, seed=0, options=None):
-    return fn(data, make_context(task, "smoke", seed, options, method=fn.__name__))
+def _run(fn, data, task, seed=0, options=None, **params):
+    """``fn`` on what the runner hands a method: the data without its test targets."""
+    return fn(method_input(data), make_context(task, "smoke", seed, options, method=fn.__name__), **params)
 
 
 def test_smoke_load_is_deterministic_and_shaped(monkeypatch, tmp_path) -> None:
@@ -56,15 +57,52 @@ def test_num_simulations_option_overrides_the_budget(monkeypatch, tmp_path) -> N
     use_mirror(monkeypatch, tmp_path)
     data = _load(TWO_MOONS, options={"num_simulations": "50"})
     assert data.theta.shape == (50, 2) and data.x.shape == (50, 2)
-    assert make_context(TWO_MOONS, "smoke", 0, {"max_epochs": 3}).budget.max_epochs == 3
-    assert make_context(TWO_MOONS, "smoke", 0).budget.max_epochs == 20  # none set: the size's
 
 
-@pytest.mark.parametrize("name, value", [("num_simulations", 9), ("num_simulations", "ten"), ("max_epochs", 0),
-                                         ("max_epochs", -5)])
-def test_bad_budget_options_are_refused_before_any_cell(name, value) -> None:
-    with pytest.raises(OptionError, match=name):
-        TWO_MOONS.resolve_options({name: value})
+@pytest.mark.parametrize("value", [9, "ten"])
+def test_bad_budget_options_are_refused_before_any_cell(value) -> None:
+    with pytest.raises(OptionError, match="num_simulations"):
+        TWO_MOONS.resolve_options({"num_simulations": value})
+
+
+def test_max_epochs_is_a_parameter_of_the_neural_methods() -> None:
+    # a method's setting, no longer an option of the data: the error says how to set it
+    with pytest.raises(OptionError, match=r"parameter of method npe.*--method 'npe\[max_epochs=3\]'"):
+        TWO_MOONS.resolve_options({"max_epochs": 3})
+    param = TWO_MOONS.method("npe").param("max_epochs")
+    assert param.budget and param.default is None and param.parse("30") == 30  # None: the size's max_epochs
+    for value in (0, -5):
+        with pytest.raises(OptionError, match="max_epochs"):
+            param.parse(value)
+
+
+def test_methods_see_the_simulations_and_observations_but_no_test_target(monkeypatch, tmp_path) -> None:
+    use_mirror(monkeypatch, tmp_path)
+    data = _load(TWO_MOONS)
+    view = method_input(data)
+    assert view.theta is data.theta and view.x is data.x and view.observations is data.observations  # no copies
+    assert view.problem is data.problem and not hasattr(view, "reference_samples") and not hasattr(view, "true_parameters")
+    targets = resolve(TWO_MOONS.test_targets)(data)
+    assert targets.keys() == {"reference_samples", "true_parameters"}
+    assert targets["true_parameters"].shape == (1, 2)
+
+
+@pytest.mark.parametrize("output, problem", [
+    (np.zeros((1, 5, 2)), "dict with 'samples'"),
+    ({"theta": np.zeros((1, 5, 2))}, "keys \\['theta'\\]"),
+    ({"samples": np.zeros((5, 2))}, "shape \\(1, n, 2\\)"),
+    ({"samples": np.zeros((2, 5, 2))}, "got \\(2, 5, 2\\)"),
+    ({"samples": np.zeros((1, 0, 2))}, "n >= 1"),
+    ({"samples": np.full((1, 5, 2), np.nan)}, "NaN"),
+    ({"samples": np.array([[["a", "b"]]])}, "real numbers"),
+    ({"samples": [[[0.0, 1.0]], [[0.0]]]}, "no numeric array"),
+])
+def test_output_check_names_what_is_wrong(output, problem, monkeypatch, tmp_path) -> None:
+    use_mirror(monkeypatch, tmp_path)
+    view = method_input(_load(TWO_MOONS, options={"num_simulations": 50}))
+    with pytest.raises(ValueError, match=problem):
+        check_output(view, output)
+    check_output(view, {"samples": np.zeros((1, 5, 2), dtype=np.float32), "epochs": 3})  # any n, real dtype
 
 
 def test_user_observations(monkeypatch, tmp_path) -> None:
@@ -114,9 +152,9 @@ def test_npe_leaves_torch_global_state_alone(monkeypatch, tmp_path) -> None:
     use_mirror(monkeypatch, tmp_path)
     data = _load(TWO_MOONS, options={"num_simulations": 100})
     threads, state = torch.get_num_threads(), torch.get_rng_state()
-    first = _run(npe, data, TWO_MOONS, options={"max_epochs": 2})
+    first = _run(npe, data, TWO_MOONS, max_epochs=2)
     assert torch.get_num_threads() == threads and torch.equal(torch.get_rng_state(), state)
-    again = _run(npe, data, TWO_MOONS, options={"max_epochs": 2})
+    again = _run(npe, data, TWO_MOONS, max_epochs=2)
     np.testing.assert_array_equal(first["samples"], again["samples"])  # seeded by the cell's seed
     assert first["epochs"] <= 2 + 1  # the cap holds (sbi's loop runs epochs 0..max_num_epochs)
 
@@ -125,14 +163,15 @@ def test_npe_beats_abc_beats_prior_on_gaussian_linear(monkeypatch, tmp_path) -> 
     use_mirror(monkeypatch, tmp_path)
     data = _load(GAUSSIAN_LINEAR)
     theta_before = data.theta.copy()
-    scores = {fn.__name__: evaluate(data, _run(fn, data, GAUSSIAN_LINEAR)).metrics["c2st"]
-              for fn in (prior, rejection_abc, npe)}
+    budget = make_context(GAUSSIAN_LINEAR, "smoke", 0).budget
+    scores = {fn.__name__: evaluate(data, _run(fn, data, GAUSSIAN_LINEAR, **params)).metrics["c2st"]
+              for fn, params in ((prior, {}), (rejection_abc, {}), (npe, {"max_epochs": budget.max_epochs}))}
     np.testing.assert_array_equal(data.theta, theta_before)  # methods leave the data alone
     assert scores["npe"] < scores["rejection_abc"] < scores["prior"], scores
 
 
 def test_density_levels_enclose_the_asked_mass():
-    from tasks._sbi.figure import density_levels
+    from benchmarks.tasks._sbi.figure import density_levels
 
     density = np.array([[4.0, 3.0], [2.0, 1.0]])  # total 10: the top cell holds 40 %, the top two 70 %
     assert density_levels(density, (0.4, 0.7)) == [3.0, 4.0]

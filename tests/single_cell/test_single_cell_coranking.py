@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.manifold import trustworthiness as sklearn_trustworthiness
 
-from tasks.single_cell import coranking, density, metrics
+from benchmarks.tasks.single_cell import coranking, density, metrics
 
 # Four cells on a line at 0, 1, 3, 7 in X; the embedding swaps the last two (7, 3). Ranks (rho in X, r in Z) of
 # each pair: p0: p1 (1,1) p2 (2,3) p3 (3,2); p1: p0 (1,1) p2 (2,3) p3 (3,2); p2: p1 (1,2) p0 (2,3) p3 (3,1);

@@ -5,9 +5,9 @@ import pytest
 
 from benchmarks.context import make_context
 from benchmarks.task import resolve
-from tasks.single_cell import TASK, methods
-from tasks.single_cell.data import from_labels, load
-from tasks.single_cell.metrics import knn, open_problems_metrics
+from benchmarks.tasks.single_cell import TASK, methods
+from benchmarks.tasks.single_cell.data import from_labels, load
+from benchmarks.tasks.single_cell.metrics import knn, open_problems_metrics
 
 
 def test_recipe_settings_follow_the_paper():
@@ -38,10 +38,10 @@ def test_large_data_recipe_runs_and_keeps_neighbours():
     assert knn(pcs, embedding) > knn(pcs, pcs[:, :2]) + 0.1
 
 
-def test_model_reads_its_options_and_seed_from_the_context():
+def test_model_takes_its_parameters_and_the_contexts_seed():
     data = load("smoke", 0, make_context(TASK, "smoke", 0, {"n_cells": 300}))
-    ctx = make_context(TASK, "smoke", 3, {"n_cells": 300, "large_n": 200}, method="opentsne_kb")
-    embedding = methods.model_opentsne(data, ctx)
+    ctx = make_context(TASK, "smoke", 3, {"n_cells": 300}, method="opentsne_kb")
+    embedding = methods.model_opentsne(data, ctx, n_jobs=1, large_n=200, late_exaggeration=None)
     # large_n=200 < 300 cells: the large-data recipe, with the context's seed
     expected = methods.kobak_berens_tsne(np.array(data.pcs), seed=3, large_n=200)
     np.testing.assert_array_equal(embedding, expected)
@@ -65,4 +65,4 @@ def test_scikit_learn_tsne_refuses_a_size_it_cannot_finish_and_says_why():
     data = from_labels(cells, None, "many cells")
     ctx = make_context(TASK, "full", 0, method="scanpy_tsne")
     with pytest.raises(methods.TooLarge, match=r"not run on 250,001 cells: scikit-learn's Barnes-Hut t-SNE takes"):
-        methods.baseline_scanpy_tsne(data, ctx)
+        methods.baseline_scanpy_tsne(data, ctx, n_jobs=1)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.stats import ortho_group
 
-from tasks.single_cell import metrics
+from benchmarks.tasks.single_cell import metrics
 
 # Four points on a line at 0, 1, 3, 7 in the reference space; the "swapped" embedding puts the last two at
 # 7 and 3. Nearest neighbour (k = 1) in X: p0->p1, p1->p0, p2->p1, p3->p2; in Z: p0->p1, p1->p0, p2->p3, p3->p1.

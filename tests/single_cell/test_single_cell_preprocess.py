@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from tasks.single_cell import preprocess
-from tasks.single_cell.splat import simulate
+from benchmarks.tasks.single_cell import preprocess
+from benchmarks.tasks.single_cell.splat import simulate
 
 
 def _bisection_selection(counts: np.ndarray, n: int, decay: float = 1.0, y_offset: float = 0.02,

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from tasks.single_cell import readers
+from benchmarks.tasks.single_cell import readers
 
 COUNTS = np.array([[0, 3, 1, 0], [2, 0, 0, 5], [0, 0, 0, 0], [1, 1, 1, 1]], dtype=np.float32)
 TYPES = np.array(["B", "T", "T", "NK"])
@@ -133,7 +133,7 @@ def test_mixology_layout_needs_both_files(tmp_path):
 
 def test_real_mixology_files_hold_five_cell_lines(single_cell_mirror):
     from benchmarks.data import fetch
-    from tasks.single_cell import SC_MIXOLOGY
+    from benchmarks.tasks.single_cell import SC_MIXOLOGY
 
     folder = fetch(SC_MIXOLOGY)
     counts = readers.read_mixology_csv(folder / "sc_celseq2_5cl_p1.count.csv.gz")

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from tasks.single_cell.splat import SplatParams, simulate
+from benchmarks.tasks.single_cell.splat import SplatParams, simulate
 
 
 def test_simulation_is_deterministic_in_the_seed():
@@ -51,7 +51,7 @@ def test_counts_are_overdispersed_like_gamma_poisson():
 
 
 def test_types_of_a_family_are_closer_than_types_of_different_families():
-    from tasks.single_cell.splat import type_profiles
+    from benchmarks.tasks.single_cell.splat import type_profiles
 
     params = SplatParams()
     proportions, _, family = type_profiles(params, np.random.default_rng(0))

@@ -8,13 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from benchmarks.check import check_task
 from benchmarks.context import make_context
 from benchmarks.task import Direction, OptionError, normalise_evaluation, resolve
-from tasks.single_cell import TASK
-from tasks.single_cell.data import from_labels
-from tasks.single_cell.data import load as load_data
-from tasks.single_cell.metrics import METRIC_NAMES, evaluate, knn, query_cells
-from tasks.single_cell.splat import simulate
+from benchmarks.tasks.single_cell import TASK
+from benchmarks.tasks.single_cell.data import from_labels, method_input
+from benchmarks.tasks.single_cell.data import test_targets as targets_of  # not "test_*": pytest would collect it
+from benchmarks.tasks.single_cell.data import load as load_data
+from benchmarks.tasks.single_cell.metrics import METRIC_NAMES, check_embedding, evaluate, knn, query_cells
+from benchmarks.tasks.single_cell.splat import simulate
 
 
 def load(size, seed, options=None):
@@ -29,7 +31,8 @@ def smoke():
 
 @pytest.fixture(scope="module")
 def smoke_runs(smoke):
-    return {m.name: resolve(m.fn)(smoke, make_context(TASK, "smoke", 0, method=m.name))
+    view = method_input(smoke)
+    return {m.name: resolve(m.fn)(view, make_context(TASK, "smoke", 0, method=m.name), **m.defaults())
             for m in TASK.methods if m.name in ("pca", "scanpy_tsne", "opentsne_kb")}
 
 
@@ -84,13 +87,31 @@ def test_items_use_fixed_query_cells_above_ten_thousand_cells():
     assert len(query_cells(n, 10_000)) == 10_000 and "10000 random query cells" in evaluation.notes["knn"]
 
 
-def test_diverged_embedding_gives_nan_with_a_note(smoke):
-    broken = np.full((smoke.n_cells, 2), np.nan)
-    evaluation = normalise_evaluation(TASK, evaluate(smoke, broken))
-    assert all(math.isnan(v) for v in evaluation.metrics.values())
-    assert evaluation.items.values.shape == (smoke.n_cells,) and np.all(np.isnan(evaluation.items.values))
-    with pytest.raises(ValueError, match=r"shape \(2000, 2\)"):
-        evaluate(smoke, np.zeros((2000, 3)))
+def test_methods_see_the_pcs_without_the_cell_types(smoke):
+    view = method_input(smoke)
+    assert view.pcs is smoke.pcs  # shared, not copied
+    assert view.labels is None and view.label_names == () and "n_types" not in view.info
+    np.testing.assert_array_equal(targets_of(smoke)["labels"], smoke.labels)
+    assert smoke.labels is not None and smoke.info["n_types"] == 16  # the loaded data keep them for evaluate
+
+
+@pytest.mark.parametrize("output, message", [
+    (np.full((2000, 2), np.nan), r"NaN or infinite coordinates for 2000 of 2000 cells"),
+    (np.zeros((2000, 3)), r"float array of shape \(2000, 2\), got shape \(2000, 3\)"),
+    (np.zeros((2000, 2), dtype=int), r"got dtype int64"),
+    ([[0.0, 0.0]] * 2000, r"got a list"),
+])
+def test_wrong_outputs_are_refused_in_one_line(smoke, output, message):
+    with pytest.raises(ValueError, match=message):
+        check_embedding(method_input(smoke), output)
+    with pytest.raises(ValueError, match=message):
+        evaluate(smoke, output)
+
+
+@pytest.mark.slow
+def test_check_task_passes_at_smoke():
+    """The contract, the labels withheld from the view included, with every method run twice (minutes)."""
+    check_task(TASK, size="smoke")
 
 
 def test_figure_is_a_png(smoke, smoke_runs, tmp_path):
@@ -135,20 +156,34 @@ def test_user_anndata_with_counts_layer_and_labels(tmp_path, suffix):
     ({"mixology_experiment": "sc_celseq2_5cl"}, "Did you mean 'sc_celseq2_5cl_p1'"),
     ({"n_cells": 30}, "n_cells.*>= 31"),
     ({"n_genes": 1}, "n_genes.*>= 2"),
-    ({"n_jobs": 0}, "n_jobs.*>= 1"),
-    ({"large_n": -5}, "large_n.*>= 1"),
-    ({"late_exaggeration": 0}, "late_exaggeration.*> 0"),
 ])
 def test_bad_options_stop_before_any_cell(overrides, message):
     with pytest.raises(OptionError, match=message):
         TASK.resolve_options(overrides)
 
 
+@pytest.mark.parametrize("method, name, value, message", [
+    ("scanpy_tsne", "n_jobs", "0", "n_jobs.*>= 1"),
+    ("opentsne_kb", "n_jobs", "0", "n_jobs.*>= 1"),
+    ("opentsne_kb", "large_n", "-5", "large_n.*>= 1"),
+    ("opentsne_kb", "late_exaggeration", "0", "late_exaggeration.*> 0"),
+])
+def test_bad_method_parameters_are_refused(method, name, value, message):
+    with pytest.raises(OptionError, match=message):
+        TASK.method(method).param(name).parse(value)
+
+
+def test_only_the_t_snes_take_their_settings():
+    assert {m.name: m.defaults() for m in TASK.methods} == {
+        "pca": {}, "umap": {}, "densmap": {}, "scanpy_tsne": {"n_jobs": 1},
+        "opentsne_kb": {"n_jobs": 1, "large_n": 50_000, "late_exaggeration": None}}
+    assert TASK.method("opentsne_kb").param("late_exaggeration").parse("none") is None
+
+
 def test_budget_gives_the_sizes_source_and_cells_and_n_cells_overrides_it():
     assert make_context(TASK, "default").budget.auto_source == "pbmc68k"
     assert make_context(TASK, "full").budget.n_cells == 100_000
     assert make_context(TASK, "smoke", options={"n_cells": "1e3"}).budget.n_cells == 1_000
-    assert make_context(TASK, "smoke", options={"late_exaggeration": "none"}).options["late_exaggeration"] is None
     data = load("default", 0, {"source": "synthetic", "n_cells": 300})
     assert data.n_cells == 300 and "300 cells" in data.source
 

@@ -7,13 +7,15 @@
 - ``nle``: neural likelihood estimation; ``nre``: neural ratio estimation (both sampled by MCMC, ``mcmc``);
 - ``common``: what the sbi methods share (threads, training, the numpy-seeded MCMC).
 
-Each method is ``fn(data, ctx)`` and returns ``{"samples": (k, num_samples, dim_theta) float64, ...}``:
-``ctx.budget.num_samples`` posterior samples for each of the k observations of the data. Methods time
+Each method is ``fn(data, ctx)``, the neural ones ``fn(data, ctx, *, max_epochs)`` (their parameter), where
+``data`` is a ``data.SBIInput`` (simulations and observations, no reference posterior), and returns
+``{"samples": (k, num_samples, dim_theta) float64, ...}``: ``ctx.budget.num_samples`` posterior samples for
+each of the k observations of the data. Methods time
 their phases with ``ctx.phase("train")`` / ``ctx.phase("sample")``; the runner records them. The task names each method by
-``"tasks._sbi.methods.<module>:<function>"``; this package re-exports nothing but ``NPE_THREADS``
+``"benchmarks.tasks._sbi.methods.<module>:<function>"``; this package re-exports nothing but ``NPE_THREADS``
 (a function named like its module would shadow the module as an attribute of the package).
 """
 
-from tasks._sbi.methods.common import THREADS as NPE_THREADS
+from benchmarks.tasks._sbi.methods.common import THREADS as NPE_THREADS
 
 __all__ = ["NPE_THREADS"]

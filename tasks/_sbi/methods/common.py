@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tasks._sbi.tracker import NullTracker
+from benchmarks.tasks._sbi.tracker import NullTracker
 
 if TYPE_CHECKING:
     import torch
@@ -56,15 +56,15 @@ def quiet_nflows() -> Iterator[None]:
         yield
 
 
-def train(inference: Any, ctx: RunContext, **kwargs: Any) -> Any:
-    """Train the simulations appended to ``inference`` for at most ``ctx.budget.max_epochs`` epochs
+def train(inference: Any, max_epochs: int, **kwargs: Any) -> Any:
+    """Train the simulations appended to ``inference`` for at most ``max_epochs`` epochs
     (sbi stops earlier on a validation plateau of 20 epochs); returns the estimator.
 
     sbi prints a line per training ("converged after n epochs", "Using NPE_C with atomic loss") to
     stdout whatever its settings; those lines are dropped (the epochs are in the method's output).
     """
     with contextlib.redirect_stdout(io.StringIO()), quiet_nflows():
-        return inference.train(max_num_epochs=ctx.budget.max_epochs, training_batch_size=TRAINING_BATCH_SIZE,
+        return inference.train(max_num_epochs=max_epochs, training_batch_size=TRAINING_BATCH_SIZE,
                                show_train_summary=False, **kwargs)
 
 

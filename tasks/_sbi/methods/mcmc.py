@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tasks._sbi.data import SBIData
-from tasks._sbi.methods.common import numpy_global_seeded, tensor, to_numpy
+from benchmarks.tasks._sbi.data import SBIInput
+from benchmarks.tasks._sbi.methods.common import numpy_global_seeded, tensor, to_numpy
 
 if TYPE_CHECKING:
     from benchmarks.context import RunContext
@@ -38,7 +38,7 @@ def mcmc_settings(ctx: RunContext) -> dict:
             "thin": budget.mcmc_thin, "init": f"sir from {SIR_CANDIDATES} prior draws per chain"}
 
 
-def sample_mcmc(inference: Any, estimator: Any, data: SBIData, ctx: RunContext, stream: str) -> np.ndarray:
+def sample_mcmc(inference: Any, estimator: Any, data: SBIInput, ctx: RunContext, stream: str) -> np.ndarray:
     """``ctx.budget.num_samples`` MCMC draws of the posterior of ``estimator`` (a likelihood or ratio
     estimator trained by ``inference``) for each observation of ``data``: (k, num_samples, dim_theta).
 

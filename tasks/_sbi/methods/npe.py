@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tasks._sbi.data import SBIData
-from tasks._sbi.methods.common import (THREADS, epochs_trained, new_inference, quiet_nflows, sample_each,
-                                       tensor, to_numpy, train)
+from benchmarks.tasks._sbi.data import SBIInput
+from benchmarks.tasks._sbi.methods.common import (THREADS, epochs_trained, new_inference, quiet_nflows,
+                                                  sample_each, tensor, to_numpy, train)
 
 if TYPE_CHECKING:
     from benchmarks.context import RunContext
@@ -26,31 +26,31 @@ def _nsf() -> object:
     return posterior_nn("nsf", hidden_features=50, num_transforms=5)
 
 
-def npe(data: SBIData, ctx: RunContext) -> dict:
+def npe(data: SBIInput, ctx: RunContext, *, max_epochs: int) -> dict:
     """Model: single-round NPE (sbi ``NPE``, neural spline flow: 5 transforms, 50 hidden units,
     z-scored theta and x, as the benchmark's NPE), amortised over the observations; at most
-    ``ctx.budget.max_epochs`` epochs."""
+    ``max_epochs`` epochs."""
     from sbi.inference import NPE
 
     with ctx.torch_seeded(threads=THREADS):
         with ctx.phase("train"):
             inference = new_inference(NPE, ctx, data.problem.torch_prior(ctx.device), density_estimator=_nsf())
             inference.append_simulations(tensor(data.theta), tensor(data.x))
-            posterior = inference.build_posterior(train(inference, ctx))
+            posterior = inference.build_posterior(train(inference, max_epochs))
         with ctx.phase("sample"):
             samples = sample_each(posterior, data, ctx, "NPE")
     epochs = epochs_trained(inference)
     return {"samples": samples, "epochs": epochs[-1] if epochs else -1}
 
 
-def snpe(data: SBIData, ctx: RunContext) -> dict:
+def snpe(data: SBIInput, ctx: RunContext, *, max_epochs: int) -> dict:
     """Model: sequential NPE (SNPE-C / APT, sbi ``NPE_C``) run for each observation on its own, as sbibm's SNPE.
 
     The budget's simulations (``len(data.theta)``, per observation) are split over
     ``ctx.budget.snpe_rounds`` rounds: round 1 takes the first share of the cell's prior simulations,
     each later round draws its parameters from the current posterior given the observation and
     simulates them. Neural spline flow (5 transforms, 50 hidden units), atomic loss with 10 atoms,
-    training continued across rounds on all simulations so far, at most ``ctx.budget.max_epochs``
+    training continued across rounds on all simulations so far, at most ``max_epochs``
     epochs per round. Not amortised: k observations cost k runs.
     """
     rounds = ctx.budget.snpe_rounds
@@ -61,7 +61,7 @@ def snpe(data: SBIData, ctx: RunContext) -> dict:
     samples, epochs = [], []
     for k, x_o in enumerate(ctx.track(data.observations, f"SNPE: {rounds} rounds per observation")):
         with ctx.torch_seeded(SNPE_STREAM, k, threads=THREADS), quiet_nflows():
-            posterior, inference = _snpe_rounds(data, ctx, x_o, per_round, ctx.rng(SNPE_STREAM, k))
+            posterior, inference = _snpe_rounds(data, ctx, x_o, per_round, max_epochs, ctx.rng(SNPE_STREAM, k))
             with ctx.phase("sample"):
                 samples.append(to_numpy(posterior.sample((ctx.budget.num_samples,), show_progress_bars=False)))
         epochs.append(epochs_trained(inference))
@@ -69,7 +69,8 @@ def snpe(data: SBIData, ctx: RunContext) -> dict:
             "simulations_per_observation": per_round * rounds}
 
 
-def _snpe_rounds(data: SBIData, ctx: RunContext, x_o: np.ndarray, per_round: int, rng: np.random.Generator) -> tuple:
+def _snpe_rounds(data: SBIInput, ctx: RunContext, x_o: np.ndarray, per_round: int, max_epochs: int,
+                 rng: np.random.Generator) -> tuple:
     """The rounds of one observation; returns the last posterior (default x set to x_o) and the trainer."""
     from sbi.inference import NPE_C
 
@@ -85,7 +86,7 @@ def _snpe_rounds(data: SBIData, ctx: RunContext, x_o: np.ndarray, per_round: int
                 x = data.problem.simulate(theta, rng)
         with ctx.phase("train"):
             inference.append_simulations(tensor(theta), tensor(x), proposal=proposal)
-            estimator = train(inference, ctx, num_atoms=SNPE_ATOMS, retrain_from_scratch=False,
+            estimator = train(inference, max_epochs, num_atoms=SNPE_ATOMS, retrain_from_scratch=False,
                               discard_prior_samples=False, use_combined_loss=False)
             proposal = inference.build_posterior(estimator).set_default_x(tensor(x_o, ctx.device))
     return proposal, inference

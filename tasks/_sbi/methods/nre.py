@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tasks._sbi.data import SBIData
-from tasks._sbi.methods.common import THREADS, epochs_trained, new_inference, tensor, train
-from tasks._sbi.methods.mcmc import mcmc_settings, sample_mcmc
+from benchmarks.tasks._sbi.data import SBIInput
+from benchmarks.tasks._sbi.methods.common import THREADS, epochs_trained, new_inference, tensor, train
+from benchmarks.tasks._sbi.methods.mcmc import mcmc_settings, sample_mcmc
 
 if TYPE_CHECKING:
     from benchmarks.context import RunContext
@@ -15,9 +15,9 @@ NRE_STREAM = "nre"
 NRE_ATOMS = 10  # sbibm's NRE: contrastive classification among 10 parameters per x
 
 
-def nre(data: SBIData, ctx: RunContext) -> dict:
+def nre(data: SBIInput, ctx: RunContext, *, max_epochs: int) -> dict:
     """Model: sbi ``NRE_B`` with sbibm's classifier (residual network of 50 hidden units, z-scored
-    theta and x, 10 atoms), trained on the cell's simulations for at most ``ctx.budget.max_epochs``
+    theta and x, 10 atoms), trained on the cell's simulations for at most ``max_epochs``
     epochs; the posterior (ratio x prior) is sampled by slice sampling for all observations
     together (``mcmc``)."""
     from sbi.inference import NRE_B
@@ -28,7 +28,7 @@ def nre(data: SBIData, ctx: RunContext) -> dict:
             inference = new_inference(NRE_B, ctx, data.problem.torch_prior(ctx.device),
                                       classifier=classifier_nn("resnet", hidden_features=50))
             inference.append_simulations(tensor(data.theta), tensor(data.x))
-            estimator = train(inference, ctx, num_atoms=NRE_ATOMS)
+            estimator = train(inference, max_epochs, num_atoms=NRE_ATOMS)
         with ctx.phase("sample"):
             samples = sample_mcmc(inference, estimator, data, ctx, NRE_STREAM)
     return {"samples": samples, "epochs": (epochs_trained(inference) or [-1])[-1],

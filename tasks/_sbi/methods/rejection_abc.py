@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tasks._sbi.data import SBIData
-from tasks._sbi.problems import Problem
+from benchmarks.tasks._sbi.data import SBIInput
+from benchmarks.tasks._sbi.problems import Problem
 
 if TYPE_CHECKING:
     from benchmarks.context import RunContext
@@ -86,7 +86,7 @@ def _kde_resample(accepted: np.ndarray, n: int, problem: Problem, rng: np.random
     raise RuntimeError(f"{problem.name}: rejection ABC's KDE puts almost no mass inside the prior")
 
 
-def rejection_abc(data: SBIData, ctx: RunContext) -> dict:
+def rejection_abc(data: SBIInput, ctx: RunContext) -> dict:
     """Baseline: per observation, the simulations closest to it (Euclidean distance on x z-scored
     by the simulations' standard deviation), smoothed with a Gaussian KDE to num_samples draws."""
     rng = ctx.rng(ABC_STREAM)

@@ -1,22 +1,23 @@
 """The paper's multi-channel shallow CNN ("Penta_ShallowEnsemble", Corbara et al. 2023), in torch.
 
-Channels: raw text, DV-MA, DV-SA, DV-EX and (``cnn_sq``) the SQ string or (``cnn_fake``) the
+Channels: raw text, DV-MA, DV-SA, DV-EX and (``rhythm``: ``sq``) the SQ string or (``fake``) the
 FAKE string, each as a character sequence -> Embedding(32) -> two parallel Conv1d (kernels 3
 and 5) -> ReLU -> global max-pool -> concat -> Dropout(0.5) -> ReLU -> Linear(n_authors)
-(:mod:`tasks.latin.methods.charconv`); a dense BF branch Linear(256) -> ReLU -> Dropout ->
+(:mod:`benchmarks.tasks.latin.methods.charconv`); a dense BF branch Linear(256) -> ReLU -> Dropout ->
 Linear(n_authors) -> ReLU. The channel outputs are averaged and pass a final
 Linear(n_authors, n_authors). Cross-entropy, Adam, Xavier init, early stopping on validation
 macro-F1 (the best epoch's weights are kept), then the paper's extra epochs on train +
 validation. Beyond the paper: each epoch sees a random window (``crop`` symbols) of every
 channel of a fragment, evaluation sees the whole fragment, and ``ensemble`` networks (the
 cell's seed, different initialisations and batch orders) average their probabilities.
-Width, lengths, epochs, batch size and learning rate come from the size's budget
-(``tasks.latin.sizes``).
+Width, lengths, batch size and learning rate come from the size's budget
+(``benchmarks.tasks.latin.sizes``); the epoch limit is the method's ``max_epochs`` (default: the budget's).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,11 +26,14 @@ import torch
 from torch import nn
 
 from benchmarks.context import RunContext
-from tasks.latin.data import LatinData
-from tasks.latin.features import DV_VIEWS, base_features, distort, fake_quantities
-from tasks.latin.metrics import Prediction
-from tasks.latin.methods.charconv import CharChannel, ConvCharChannel, zero_padding
-from tasks.latin.sizes import Budget
+from benchmarks.tasks.latin.data import LatinInput
+from benchmarks.tasks.latin.features import DV_VIEWS, base_features, distort, fake_quantities
+from benchmarks.tasks.latin.metrics import Prediction
+from benchmarks.tasks.latin.methods.charconv import CharChannel, ConvCharChannel, zero_padding
+from benchmarks.tasks.latin.sizes import Budget
+
+#: The extra channel: none, the SQ strings, or FAKE quantities of the same shape (the control).
+RHYTHMS = ("none", "sq", "fake")
 
 
 class MultiChannelCNN(nn.Module):
@@ -67,10 +71,10 @@ def encode(strings: Sequence[str], length: int, alphabet: Mapping[str, int] | No
     return codes, dict(alphabet)
 
 
-def channel_strings(data: LatinData, rhythm: str | None, seed: int) -> list[list[str]]:
+def channel_strings(data: LatinInput, rhythm: str, seed: int) -> list[list[str]]:
     """Per channel, one string per fragment: text, DV-MA, DV-SA, DV-EX [, SQ or FAKE drawn with ``seed``]."""
-    if rhythm not in (None, "sq", "fake"):
-        raise ValueError(f"rhythm must be None, 'sq' or 'fake', got {rhythm!r}")
+    if rhythm not in RHYTHMS:
+        raise ValueError(f"rhythm must be one of {', '.join(RHYTHMS)}, got {rhythm!r}")
     texts = [f.text for f in data.fragments]
     channels = [texts] + [[distort(t, view) for t in texts] for view in DV_VIEWS]
     if rhythm == "sq":
@@ -108,23 +112,28 @@ def make_channels(strings: Sequence[Sequence[str]], train: np.ndarray, crops: Se
     return channels
 
 
-def build_channels(data: LatinData, rhythm: str | None, budget: Budget, seed: int) -> list[Channel]:
+def build_channels(data: LatinInput, rhythm: str, budget: Budget, seed: int) -> list[Channel]:
     """The encoded channels of :func:`channel_strings`, with the budget's windows (characters, then syllables)."""
     strings = channel_strings(data, rhythm, seed)
-    crops = [budget.max_chars] * (1 + len(DV_VIEWS)) + [budget.max_syllables] * (rhythm is not None)
+    crops = [budget.max_chars] * (1 + len(DV_VIEWS)) + [budget.max_syllables] * (rhythm != "none")
     return make_channels(strings, data.split.train, crops, budget.eval_chars)
 
 
-def train_cnn(data: LatinData, rhythm: str | None, ctx: RunContext) -> tuple[np.ndarray, dict[str, Any]]:
+def cnn(data: LatinInput, ctx: RunContext, *, rhythm: str, max_epochs: int) -> Prediction:
+    """The multi-channel CNN, with an SQ or FAKE channel (``rhythm``), trained for at most ``max_epochs``."""
+    y_pred, info = train_cnn(data, rhythm, dataclasses.replace(ctx.budget, max_epochs=max_epochs), ctx)
+    return Prediction(y_pred, info)
+
+
+def train_cnn(data: LatinInput, rhythm: str, budget: Budget, ctx: RunContext) -> tuple[np.ndarray, dict[str, Any]]:
     """Train ``budget.ensemble`` networks on data.split.train (early stopping on data.split.val, then
     ``budget.extra_epochs`` on both); predict data.split.test with their mean probabilities.
 
-    ``rhythm``: None, ``"sq"`` or ``"fake"`` (the extra channel). The budget is ``ctx.budget``;
-    weights are initialised from the cell's seed, batches and windows drawn from its ``"batches"``
-    stream. Returns test predictions (n_test,) and a record of the training (epochs and validation
-    macro-F1 per epoch, per network). The phases ``train``, ``validate`` and ``predict`` are timed by ``ctx.phase``.
+    ``rhythm``: ``"none"``, ``"sq"`` or ``"fake"`` (the extra channel). Weights are initialised from the
+    cell's seed, batches and windows drawn from its ``"batches"`` stream. Returns test predictions (n_test,)
+    and a record of the training (epochs and validation macro-F1 per epoch, per network). The phases
+    ``train``, ``validate`` and ``predict`` are timed by ``ctx.phase``.
     """
-    budget: Budget = ctx.budget
     channels = build_channels(data, rhythm, budget, ctx.seed)
     bf = base_features(data.fragments).astype(np.float32)
     rng = ctx.rng("batches")
@@ -177,7 +186,7 @@ def predict_proba(model: MultiChannelCNN, channels: Sequence[Channel], bf: np.nd
     return out
 
 
-def _fit(data: LatinData, channels: list[Channel], bf: np.ndarray, budget: Budget, rng: np.random.Generator,
+def _fit(data: LatinInput, channels: list[Channel], bf: np.ndarray, budget: Budget, rng: np.random.Generator,
          ctx: RunContext, member: int) -> tuple[np.ndarray, dict[str, Any]]:
     """One network: early stopping on validation, extra epochs on train+val; test probabilities and its history."""
     from sklearn.metrics import f1_score
@@ -207,16 +216,3 @@ def _fit(data: LatinData, channels: list[Channel], bf: np.ndarray, budget: Budge
     with ctx.phase("predict"):
         probabilities = predict_proba(model, channels, bf, split.test, device)
     return probabilities, {"epochs": len(history), "best_epoch": best_epoch + 1, "val_macro_f1": history}
-
-
-def _cnn_method(rhythm: str | None) -> Callable[[LatinData, RunContext], Prediction]:
-    def method(data: LatinData, ctx: RunContext) -> Prediction:
-        y_pred, info = train_cnn(data, rhythm, ctx)
-        return Prediction(y_pred, info)
-
-    return method
-
-
-cnn = _cnn_method(None)
-cnn_sq = _cnn_method("sq")
-cnn_fake = _cnn_method("fake")

@@ -1,7 +1,8 @@
 """Baselines: linear SVMs on BF, DVs, SQ (or FAKE) and character n-grams.
 
-Each method stacks feature blocks, each fit on the training rows and applied to the others;
-C is chosen on validation macro-F1, then the SVM is refit on train + validation.
+``svm`` stacks BF and the blocks its parameters add (the paper's rows are its presets), and
+``char_ngram_tfidf`` character n-grams; each block is fit on the training rows and applied to the
+others; C is chosen on validation macro-F1, then the SVM is refit on train + validation.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ import numpy as np
 from scipy import sparse
 
 from benchmarks.context import RunContext
-from tasks.latin.data import LatinData
-from tasks.latin.features import DV_VIEWS, base_features, distort, fake_quantities
-from tasks.latin.metrics import Prediction
+from benchmarks.tasks.latin.data import LatinInput
+from benchmarks.tasks.latin.features import DV_VIEWS, base_features, distort, fake_quantities
+from benchmarks.tasks.latin.metrics import Prediction
 
 C_GRID = (0.01, 0.1, 1.0, 10.0, 100.0)
 
 #: A feature block: (data, rows to fit on, rows to transform, seed) -> (fitted rows' matrix, transformed rows' matrix).
-Block = Callable[[LatinData, np.ndarray, np.ndarray, int], tuple[Any, Any]]
+Block = Callable[[LatinInput, np.ndarray, np.ndarray, int], tuple[Any, Any]]
 
 
 def _tfidf_block(strings: Sequence[str], fit_rows: np.ndarray, rows: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
@@ -33,14 +34,15 @@ def _tfidf_block(strings: Sequence[str], fit_rows: np.ndarray, rows: np.ndarray,
 
 
 #: Blocks already computed per loaded corpus (id(data) -> (block, rows) -> matrices): the methods of a
-#: run share one loaded copy, and DV and SQ blocks recur in three and two methods (~25 s at default).
+#: run share one loaded copy and its one view, and DV and SQ blocks recur in three and two methods
+#: (~25 s at default).
 _BLOCKS: dict[int, dict[tuple[str, bytes, bytes], tuple[Any, Any]]] = {}
 
 
 def shared(block: Block) -> Block:
     """``block`` computed once per (loaded data, rows): for blocks that do not depend on the seed."""
 
-    def cached(data: LatinData, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
+    def cached(data: LatinInput, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
         if id(data) not in _BLOCKS:
             _BLOCKS[id(data)] = {}
             weakref.finalize(data, _BLOCKS.pop, id(data), None)  # ids are reused once the data is gone
@@ -56,14 +58,14 @@ def shared(block: Block) -> Block:
 
 
 @shared
-def bf_block(data: LatinData, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
+def bf_block(data: LatinInput, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
     """BF (function words, word and sentence lengths), dense -> sparse."""
     bf = base_features(data.fragments)
     return sparse.csr_matrix(bf[fit_rows]), sparse.csr_matrix(bf[rows])
 
 
 @shared
-def dv_block(data: LatinData, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
+def dv_block(data: LatinInput, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
     """Char 3-gram TF-IDF of each distortion view (DV-MA, DV-SA, DV-EX)."""
     texts = [f.text for f in data.fragments]
     blocks = []
@@ -74,22 +76,22 @@ def dv_block(data: LatinData, fit_rows: np.ndarray, rows: np.ndarray, seed: int)
 
 
 @shared
-def sq_block(data: LatinData, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
+def sq_block(data: LatinInput, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
     """Char 3-7-gram TF-IDF of the SQ strings."""
     return _tfidf_block(data.sq, fit_rows, rows, ngram_range=(3, 7))
 
 
-def fake_block(data: LatinData, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
+def fake_block(data: LatinInput, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
     """Char 3-7-gram TF-IDF of the FAKE strings drawn with ``seed``."""
     return _tfidf_block(fake_quantities(data.fragments, seed), fit_rows, rows, ngram_range=(3, 7))
 
 
-def char_block(data: LatinData, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
+def char_block(data: LatinInput, fit_rows: np.ndarray, rows: np.ndarray, seed: int) -> tuple[Any, Any]:
     """Char 2-5-gram TF-IDF of the text (topic-laden)."""
     return _tfidf_block([f.text for f in data.fragments], fit_rows, rows, ngram_range=(2, 5), min_df=2)
 
 
-def fit_svm(data: LatinData, blocks: Sequence[Block], seed: int) -> tuple[np.ndarray, dict[str, Any]]:
+def fit_svm(data: LatinInput, blocks: Sequence[Block], seed: int) -> tuple[np.ndarray, dict[str, Any]]:
     """Linear SVM (balanced classes) on stacked blocks; C chosen on validation macro-F1, refit on train+val.
 
     Returns test predictions and {"C": chosen, "val_macro_f1": {C: score}, "dims": features}.
@@ -114,18 +116,13 @@ def fit_svm(data: LatinData, blocks: Sequence[Block], seed: int) -> tuple[np.nda
     return model.predict(x_test), {"C": best, "val_macro_f1": {str(c): s for c, s in scores.items()}, "dims": x_fit.shape[1]}
 
 
-def _svm_method(blocks: Sequence[Block]) -> Callable[[LatinData, RunContext], Prediction]:
-    def method(data: LatinData, ctx: RunContext) -> Prediction:
-        # the cell's seed itself (not a derived stream): FAKE strings and the SVM's shuffling as in version 1
-        y_pred, info = fit_svm(data, blocks, ctx.seed)
-        return Prediction(y_pred, info)
-
-    return method
+def svm(data: LatinInput, ctx: RunContext, *, dv: bool, rhythm: str) -> Prediction:
+    """Linear SVM on BF, plus the DV-MA/SA/EX 3-grams (``dv``) and the SQ or FAKE 3-7-grams (``rhythm``)."""
+    blocks = [bf_block] + ([dv_block] if dv else []) + {"none": [], "sq": [sq_block], "fake": [fake_block]}[rhythm]
+    # the cell's seed itself (not a derived stream): FAKE strings and the SVM's shuffling as in version 1
+    return Prediction(*fit_svm(data, blocks, ctx.seed))
 
 
-svm_bf = _svm_method([bf_block])
-svm_bf_sq = _svm_method([bf_block, sq_block])
-svm_bf_dv = _svm_method([bf_block, dv_block])
-svm_bf_dv_sq = _svm_method([bf_block, dv_block, sq_block])
-svm_bf_dv_fake = _svm_method([bf_block, dv_block, fake_block])
-char_ngram_tfidf = _svm_method([char_block])
+def char_ngram_tfidf(data: LatinInput, ctx: RunContext) -> Prediction:
+    """Linear SVM on character 2-5-gram TF-IDF of the text."""
+    return Prediction(*fit_svm(data, [char_block], ctx.seed))

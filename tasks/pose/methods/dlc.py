@@ -1,43 +1,46 @@
 """The model: DeepLabCut's backbone + deconvolution network, trained on the training frames.
 
-Initial weights (option ``pretrain``): ``imagenet``: ImageNet weights given by the ``weights``
-option or found in the torch hub cache (never downloaded); ``synthetic``: for real target frames
+Initial weights (parameter ``pretrain``): ``imagenet``: ImageNet weights given by the ``weights``
+parameter or found in the torch hub cache (never downloaded); ``synthetic``: for real target frames
 (sizes default and full, or option ``project``), weights pre-trained on synthetic frames, computed
-once per setting and cached (:mod:`tasks.pose.pretraining`), then fine-tuned on the real frames;
-``none``: random initialisation; ``auto`` (the default): the first of these that is available. The record's details say which was used. Pre-trained against
-from scratch is a comparison of two runs (``--set pose.pretrain=synthetic`` and ``=none``), not
-a second network trained inside this one.
+once per setting and cached (:mod:`benchmarks.tasks.pose.pretraining`), then fine-tuned on the real frames;
+``none``: random initialisation; ``auto`` (the default): the first of these that is available. The record's
+details say which was used. Pre-trained against from scratch is a comparison of two rows
+(``--method 'dlc_resnet[pretrain=[synthetic,none]]'``), not a second network trained inside this one.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import torch
 
 from benchmarks.context import RunContext
-from tasks.pose.data import PoseData
-from tasks.pose.network import PoseNet, imagenet_weights
-from tasks.pose.prediction import PosePrediction
-from tasks.pose.training import AUGMENTATION, input_scale_for, predict, train
+from benchmarks.tasks.pose.data import PoseData
+from benchmarks.tasks.pose.network import PoseNet, imagenet_weights
+from benchmarks.tasks.pose.prediction import PosePrediction
+from benchmarks.tasks.pose.sizes import Budget
+from benchmarks.tasks.pose.training import AUGMENTATION, input_scale_for, predict, train
 
 
-def dlc(data: PoseData, ctx: RunContext) -> PosePrediction:
-    """Train on ``data.train`` frames for ``ctx.budget`` and predict every frame; see the module
-    docstring for the initial weights."""
-    budget = ctx.budget
-    requested = ctx.options["pretrain"]
-    has_synthetic = data.source != "synthetic" and budget.pretrain_iterations > 0
-    choice, weights = choose_initialisation(requested, ctx.options["weights"], budget.backbone, has_synthetic)
-    scale = input_scale_for(data.frames, budget.input_scale)
+def dlc(data: PoseData, ctx: RunContext, *, backbone: str, iterations: int, pretrain_iterations: int,
+        input_scale: float | None, pretrain: str, weights: str | None) -> PosePrediction:
+    """Train on ``data.train`` frames and predict every frame; see the module docstring for the initial
+    weights. The budget parameters replace the size's fields (as the runner does in ``ctx.budget``)."""
+    budget = replace(ctx.budget, backbone=backbone, iterations=iterations, pretrain_iterations=pretrain_iterations,
+                     input_scale=input_scale)
+    has_synthetic = data.source != "synthetic" and pretrain_iterations > 0
+    choice, checkpoint = choose_initialisation(pretrain, weights, backbone, has_synthetic)
+    scale = input_scale_for(data.frames, input_scale)
     with ctx.torch_seeded():  # seeded initialisation and a thread limit, without touching the caller's state
-        net, pretraining = _fit(data, ctx, choice, weights, scale)
+        net, pretraining = _fit(data, ctx, budget, choice, checkpoint, scale)
         with ctx.phase("predict"):
             points, scores = predict(net, data.frames, scale, ctx.device)
     details: dict[str, Any] = {
         "backbone": budget.backbone,
-        "weights": _describe(choice, requested, weights, pretraining),
+        "weights": _describe(choice, pretrain, checkpoint, pretraining),
         "iterations": budget.iterations,
         "batch_size": budget.batch_size,
         "input_scale": scale,
@@ -50,14 +53,14 @@ def dlc(data: PoseData, ctx: RunContext) -> PosePrediction:
 def choose_initialisation(
     pretrain: str, weights: str | Path | None, backbone: str, has_synthetic: bool
 ) -> tuple[str, Path | None]:
-    """(imagenet | synthetic | none, the ImageNet checkpoint when used) for option ``pretrain``.
+    """(imagenet | synthetic | none, the ImageNet checkpoint when used) for parameter ``pretrain``.
 
     Raises when an explicit choice cannot be honoured (no weights found, no synthetic set).
     """
     if weights is not None:
         path = Path(weights).expanduser()
         if not path.is_file():
-            raise FileNotFoundError(f"option 'weights': no file at {path}")
+            raise FileNotFoundError(f"parameter 'weights': no file at {path}")
     else:
         path = imagenet_weights(backbone)
     if pretrain == "imagenet" and path is None:
@@ -70,13 +73,13 @@ def choose_initialisation(
     return pretrain, (path if pretrain == "imagenet" else None)
 
 
-def _fit(data: PoseData, ctx: RunContext, choice: str, weights: Path | None,
+def _fit(data: PoseData, ctx: RunContext, budget: Budget, choice: str, weights: Path | None,
          input_scale: float) -> tuple[PoseNet, dict | None]:
     """The trained network (on frames resized by ``input_scale``), and the pre-training's facts when synthetic
     pre-training was used."""
-    from tasks.pose.pretraining import pretrained_weights, pretraining_settings
+    from benchmarks.tasks.pose.pretraining import pretrained_weights, pretraining_settings
 
-    budget, device = ctx.budget, ctx.device
+    device = ctx.device
     net = PoseNet(budget.backbone, len(data.frames.bodyparts), weights=weights).to(device)
     pretraining = None
     if choice == "synthetic":
@@ -113,5 +116,5 @@ def _describe(choice: str, requested: str, weights: Path | None, pretraining: di
         return (f"synthetic pre-training: {pretraining['settings']['iterations']} iterations on "
                 f"{pretraining['frames']} frames")
     if requested == "none":
-        return "random initialisation (option pretrain=none)"
+        return "random initialisation (pretrain=none)"
     return "random initialisation (no ImageNet weights in the torch cache, no synthetic pre-training set)"

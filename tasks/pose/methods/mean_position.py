@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from benchmarks.context import RunContext
-from tasks.pose.data import PoseData
-from tasks.pose.prediction import PosePrediction
+from benchmarks.tasks.pose.data import PoseData
+from benchmarks.tasks.pose.prediction import PosePrediction
 
 
 def mean_position(data: PoseData, ctx: RunContext) -> PosePrediction:

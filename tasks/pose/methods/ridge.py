@@ -6,29 +6,28 @@ import numpy as np
 from PIL import Image
 
 from benchmarks.context import RunContext
-from tasks.pose.data import PoseData
-from tasks.pose.prediction import PosePrediction
+from benchmarks.tasks.pose.data import PoseData
+from benchmarks.tasks.pose.prediction import PosePrediction
 
 FEATURE_SHAPE = (72, 96)  # (height, width) every frame is resized to before HOG: sizes may differ
 ALPHAS = np.logspace(-2, 5, 15)
 
 
-def ridge(data: PoseData, ctx: RunContext) -> PosePrediction:
+def ridge(data: PoseData, ctx: RunContext, *, features: str) -> PosePrediction:
     """Ridge regression (alpha by generalised cross-validation) from image features to coordinates.
 
-    Features (option ``ridge_features``): HOG (scikit-image) of the grey frame resized to 96x72,
-    or the resized pixels (also when scikit-image is missing). Coordinates are regressed as
+    ``features``: HOG (scikit-image) of the grey frame resized to 96x72, or the resized pixels
+    (also when scikit-image is missing). Coordinates are regressed as
     shares of the frame's width and height, so frames of different sizes share one model.
     One model per body part, fitted on the training frames where that part is labelled.
     """
     from sklearn.linear_model import RidgeCV
     from sklearn.preprocessing import StandardScaler
 
-    features, kind = image_features(data.frames.images, ctx.options["ridge_features"])
+    x, kind = image_features(data.frames.images, features)
     shapes = np.array([image.shape[:2] for image in data.frames.images], dtype=float)  # (N, 2) height, width
     relative = data.frames.keypoints / shapes[:, None, ::-1]
-    scaler = StandardScaler().fit(features[data.train])
-    x = scaler.transform(features)
+    x = StandardScaler().fit(x[data.train]).transform(x)
     points = np.empty_like(relative)
     alphas = {}
     for k, part in enumerate(data.frames.bodyparts):
@@ -41,7 +40,7 @@ def ridge(data: PoseData, ctx: RunContext) -> PosePrediction:
         alphas[part] = float(model.alpha_)
     return PosePrediction(
         points=points * shapes[:, None, ::-1],
-        details={"features": kind, "feature_dim": int(features.shape[1]), "alpha": alphas},
+        details={"features": kind, "feature_dim": int(x.shape[1]), "alpha": alphas},
     )
 
 

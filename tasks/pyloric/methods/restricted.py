@@ -27,10 +27,10 @@ from collections.abc import Callable
 import numpy as np
 
 from benchmarks.context import RunContext
-from tasks.pyloric import circuit as M
-from tasks.pyloric.data import PyloricData
-from tasks.pyloric.methods import bank_round, fit_npe
-from tasks.pyloric.prior import LOWER, UPPER, box_uniform
+from benchmarks.tasks.pyloric import circuit as M
+from benchmarks.tasks.pyloric.data import PyloricInput
+from benchmarks.tasks.pyloric.methods import bank_round, fit_npe
+from benchmarks.tasks.pyloric.prior import LOWER, UPPER, box_uniform
 
 #: Deistler et al. (2022)'s classifier (STG_energy); batch 199 of 29,193 valid there, 100 here.
 CLASSIFIER = dict(model="resnet", hidden_features=80, num_blocks=5, dropout_probability=0.44)
@@ -41,7 +41,7 @@ BATCH_SIZE = 100
 VALIDATION_FRACTION = 0.2
 # Each epoch sees every valid simulation and a fresh tenth of the invalid ones (sbi's
 # subsample_invalid_sims): 3.6x faster on 20,000 bank rows, and enriches as much or more
-# (``python -m tasks.pyloric.enrichment``), since 99 % of the rows are invalid and alike.
+# (``python -m benchmarks.tasks.pyloric.enrichment``), since 99 % of the rows are invalid and alike.
 INVALID_SHARE = 0.1
 SIMULATION_CHUNK = 100  # simulations per progress step
 MAX_DRAW_BATCHES = 50  # posterior draws tried per sample before giving up on the region
@@ -58,13 +58,14 @@ def train_classifier(estimator, max_epochs: int, batch_size: int = BATCH_SIZE,
                         subsample_invalid_sims=invalid_share)
 
 
-def _classifier_region(estimator, ctx: RunContext):
-    """Train the classifier on every round so far; its ``RestrictedPrior``, or None when the
-    first round's validation split holds no valid simulation (sbi cannot set a threshold)."""
+def _classifier_region(estimator, ctx: RunContext, false_negatives: float):
+    """Train the classifier on every round so far; its ``RestrictedPrior`` (sbi's
+    ``allowed_false_negatives``), or None when the first round's validation split holds no valid
+    simulation (sbi cannot set a threshold)."""
     train_classifier(estimator, ctx.budget.classifier_epochs)
     with contextlib.redirect_stdout(io.StringIO()):
         try:
-            return estimator.restrict_prior(allowed_false_negatives=ctx.options["false_negatives"])
+            return estimator.restrict_prior(allowed_false_negatives=false_negatives)
         except (RuntimeError, IndexError):  # torch.max of no valid validation outputs
             return None
 
@@ -84,7 +85,7 @@ def _append(estimator, theta: np.ndarray, x: np.ndarray, held: tuple | None) -> 
 
 def _simulate_round(theta: np.ndarray, r: int, ctx: RunContext) -> np.ndarray:
     """Statistics (n, 18) of round r's parameters, noise seeds from the cell's stream (21, r)."""
-    from tasks.pyloric.simulator import simulate
+    from benchmarks.tasks.pyloric.simulator import simulate
 
     seeds = ctx.rng(21, r).integers(0, 2**32, size=len(theta), dtype=np.int64)
     stats = np.empty((len(theta), M.N_STATS))
@@ -118,12 +119,14 @@ def _restricted_draw(draw: Callable[[np.ndarray, int], np.ndarray], region) -> C
     return restricted
 
 
-def npe_restricted(data: PyloricData, ctx: RunContext) -> dict:
+def npe_restricted(data: PyloricInput, ctx: RunContext, *, hidden_features: int, max_epochs: int,
+                   false_negatives: float) -> dict:
     """Model: rounds from a classifier-restricted prior, then NPE on every valid simulation.
 
     Spends ``ctx.budget.rounds`` simulations in the rounds after the bank; the classifier trains
-    at most ``ctx.budget.classifier_epochs`` epochs per round; option ``false_negatives`` sets
-    how tight the region is (sbi's ``allowed_false_negatives``). Output as ``methods.npe``, with
+    at most ``ctx.budget.classifier_epochs`` epochs per round; parameter ``false_negatives`` sets
+    how tight the region is (sbi's ``allowed_false_negatives``); ``hidden_features`` and
+    ``max_epochs`` are NPE's (``methods.npe``). Output as ``methods.npe``, with
     ``rounds`` (per round: proposal, simulations, valid count and share, acceptance of the
     restricted prior, wall seconds simulating) and ``region_acceptance`` (share of posterior draws
     given x_o in the region).
@@ -143,7 +146,7 @@ def npe_restricted(data: PyloricData, ctx: RunContext) -> dict:
             with ctx.phase("classifier"):
                 held = _append(estimator, theta_r, x_r, held)
                 if held is None:  # else nothing new to learn from: the region stays
-                    region = _classifier_region(estimator, ctx)
+                    region = _classifier_region(estimator, ctx, false_negatives)
                 if region is None:
                     theta_r = np.random.default_rng(ctx.seed_for(22, r)).uniform(LOWER, UPPER, (n, M.N_PARAMETERS))
                     acceptance = 1.0
@@ -164,9 +167,10 @@ def npe_restricted(data: PyloricData, ctx: RunContext) -> dict:
         if budget.rounds:  # the region that bounds the posterior learns from the last round too
             with ctx.phase("classifier"):
                 if _append(estimator, theta_r, x_r, held) is None:
-                    region = _classifier_region(estimator, ctx)
+                    region = _classifier_region(estimator, ctx, false_negatives)
         with ctx.phase("train"):
-            draw, epochs = fit_npe(np.concatenate(theta_valid), np.concatenate(x_valid), ctx)
+            draw, epochs = fit_npe(np.concatenate(theta_valid), np.concatenate(x_valid), ctx,
+                                   hidden_features=hidden_features, max_epochs=max_epochs)
         if region is not None:
             restricted = _restricted_draw(draw, region)
         else:
