@@ -244,3 +244,20 @@ def test_a_cnn_parameter_of_latin_changes_the_keys_of_the_cnn_cells_only():
         "cnn", "cnn_fake", "cnn_sq"]
     explicit = plan(registry, tasks=["latin"], methods=["svm[rhythm=sq]", "cnn[rhythm=fake]"], size="default")
     assert [c.method for c in explicit] == ["svm_bf_sq", "cnn_fake"]  # presets keep the paper's names
+
+
+def test_a_users_row_is_paired_with_the_recorded_best_baseline_and_model_when_they_were_not_run(
+        toy_tasks, tmp_path, capsys):
+    from benchmarks.records.store import read_records
+    from benchmarks.results import leaderboard
+
+    mine = tmp_path / "mine.py"
+    mine.write_text(USER_METHODS)
+    suite, users = tmp_path / "suite", tmp_path / "users"
+    assert main(["run", "--task", "toy", "--size", "smoke", "--results", str(suite), "--method", "zero",
+                 "--method", "mean", "--method", "median"]) == 0
+    assert main(["run", "--task", "toy", "--size", "smoke", "--results", str(users), "--method", f"{mine}:midrange"]) == 0
+    [table] = leaderboard.build(read_records(users)[0], recorded=read_records(suite)[0])
+    [row] = [row for row in table.rows if row.method == "midrange"]
+    assert {row.source for row in table.rows if row.method != "midrange"} == {"recorded"}
+    assert "vs median:" in row.paired and "vs mean:" in row.paired and "vs zero" not in row.paired

@@ -61,7 +61,7 @@ def _report(records: list, published: list, recorded: list, heading: str) -> str
     from benchmarks.results import report
 
     frame = results.concat([results.frame_of(records), results.frame_of(recorded, "recorded")])
-    tables = leaderboard.tables_of(frame, published, records, recorded_alone=True)
+    tables = leaderboard.tables_of(frame, published, records, recorded_alone=True, recorded=recorded)
     registry = discover()  # the checklists of the tasks it knows; tables of other tasks go without
     return report.page(tables, frame, heading, {name: task.checklist for name, task in registry.tasks.items()})
 

@@ -96,13 +96,13 @@ def build(
     """
     records = list(records)
     frame = results.concat([results.frame_of(records, "run"), results.frame_of(recorded, "recorded")])
-    return tables_of(frame, published, records, recorded_alone=recorded_alone)
+    return tables_of(frame, published, records, recorded_alone=recorded_alone, recorded=recorded)
 
 
 def tables_of(frame: pd.DataFrame, published: Sequence[PublishedValue] = (), records: Sequence[dict[str, Any]] = (),
-              *, recorded_alone: bool = False) -> list[Table]:
+              *, recorded_alone: bool = False, recorded: Iterable[dict[str, Any]] = ()) -> list[Table]:
     """Leaderboard tables from a frame of :mod:`benchmarks.results.frame`; ``records`` (with items) for the paired
-    tests."""
+    tests, and ``recorded`` ones as partners of added rows where the suite's methods were not run."""
     tables: dict[tuple[str, str, str], Table] = {}
     if not frame.empty:
         frame = frame[frame["task_version"] == frame.groupby("task")["task_version"].transform("max")]
@@ -112,7 +112,7 @@ def tables_of(frame: pd.DataFrame, published: Sequence[PublishedValue] = (), rec
         for (task, size, dataset), group in frame.groupby(["task", "size", "dataset"], sort=True):
             tables[(task, size, dataset)] = _table(task, size, group)
             tables[(task, size, dataset)].dataset = dataset
-    _attach_pair_tests(tables, records)
+    _attach_pair_tests(tables, records, list(recorded))
     _attach_published(tables, published)
     for table in tables.values():
         table.rows.sort(key=lambda row: _rank_key(row, table.metrics))
@@ -166,18 +166,32 @@ def is_added(record: Mapping[str, Any]) -> bool:
     return record.get("method_origin", "suite") != "suite" or "[" in str(record.get("method", ""))
 
 
-def _attach_pair_tests(tables: dict[tuple[str, str, str], Table], records: Sequence[dict[str, Any]]) -> None:
-    """Test the declared pairs of each table on the items of its run records."""
-    by_table: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-    for record in records:
-        by_table.setdefault((record["task"], record["size"], record.get("dataset") or ""), []).append(record)
+def _attach_pair_tests(tables: dict[tuple[str, str, str], Table], records: Sequence[dict[str, Any]],
+                       recorded: Sequence[dict[str, Any]] = ()) -> None:
+    """Test the declared pairs of each table on the items of its run records. An added row (a method of the
+    user's, a variant) is also tested against the recorded runs of the task's methods that were not run."""
+    def by_table(items: Sequence[dict[str, Any]]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+        grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        for record in items:
+            grouped.setdefault((record["task"], record["size"], record.get("dataset") or ""), []).append(record)
+        return grouped
+
+    run_records, recorded_records = by_table(records), by_table(recorded)
     for key, table in tables.items():
-        current = [r for r in by_table.get(key, []) if r.get("task_version") == table.version]
+        current = [r for r in run_records.get(key, []) if r.get("task_version") == table.version]
         runs = [row for row in table.rows if row.source == "run"]
         kinds = {row.method: row.kind for row in runs}
         means = {row.method: row.stats[table.primary.name][0] for row in runs}
         added = {r["method"] for r in current if is_added(r)}
+        if added:  # the recorded runs stand in for the suite's methods not run this time
+            for row in table.rows:
+                if row.source == "recorded" and row.method not in kinds:
+                    kinds[row.method], means[row.method] = row.kind, row.stats[table.primary.name][0]
+            current += [r for r in recorded_records.get(key, []) if r.get("task_version") == table.version
+                        and r["method"] not in {row.method for row in runs}]
         for method, other in declared_pairs(current, kinds, means, table.primary.direction == "higher", added):
+            if method not in {row.method for row in runs}:
+                continue  # a pair of recorded rows alone: tested in the recorded run's own table
             test = paired_test(method, other, [r for r in current if r["method"] == method],
                                [r for r in current if r["method"] == other])
             if test is None:

@@ -140,8 +140,8 @@ def declared_pairs(records: Sequence[Mapping[str, Any]], kinds: Mapping[str, str
     """The pairs to test among methods of one table: those the newest record declares, or, when it
     declares none, every model against the baseline with the best mean primary metric (against the
     best control when no baseline ran). Each ``added`` row (a method from outside the suite, or a
-    variant the command line asked for) is also tested against that best baseline and each of the
-    task's own models."""
+    variant the command line asked for) is also tested against that best baseline and the task's best
+    model."""
     newest = max(records, key=lambda r: str(r.get("finished_at") or ""), default=None)
     declared = newest.get("pairs") if newest is not None else None
     added = [m for m in added if m in kinds]
@@ -150,15 +150,17 @@ def declared_pairs(records: Sequence[Mapping[str, Any]], kinds: Mapping[str, str
         return [m for m, k in kinds.items() if k == kind and m not in added
                 and not math.isnan(primary_means.get(m, math.nan))]
 
-    others = ran("baseline") or ran("control")
-    best = (max if higher_is_better else min)(others, key=lambda m: primary_means[m]) if others else None
+    def best_of(names: list[str]) -> str | None:
+        return (max if higher_is_better else min)(names, key=lambda m: primary_means[m]) if names else None
+
+    best = best_of(ran("baseline") or ran("control"))
     if isinstance(declared, list):
         pairs = [(str(a), str(b)) for a, b in (p for p in declared if isinstance(p, list) and len(p) == 2)
                  if a in kinds and b in kinds]
     else:
         pairs = [(model, best) for model, kind in sorted(kinds.items()) if kind == "model" and best is not None]
     for method in sorted(added):
-        for other in [best, *ran("model")]:
+        for other in (best, best_of(ran("model"))):
             if other is not None and other != method and (method, other) not in pairs:
                 pairs.append((method, other))
     return pairs
