@@ -3,11 +3,40 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from benchmarks.running.claims import CLAIM_TIMEOUT_S
 from benchmarks.running.cluster import EXECUTORS
 
 LEADERBOARD_FORMATS = ("terminal", "markdown", "csv", "parquet", "html")
+
+
+#: Seeds index numpy's 32-bit seed space; a run of more seeds than this is a typing mistake, not a study.
+MAX_SEED, MAX_SEEDS = 2**32 - 1, 10_000
+
+
+def _bounded(low: int, high: int):
+    """An argparse type: a whole number from ``low`` to ``high`` (argparse turns the error into exit 2)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected a whole number from {low:,} to {high:,}, got {text}")
+        return value
+    return parse
+
+
+def _minutes(text: str) -> float:
+    """A claim's timeout: finite, more than 0 and at most a week (a claim is refreshed every few seconds)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected minutes, got {text!r}") from None
+    if not (math.isfinite(value) and 0 < value <= 7 * 24 * 60):
+        raise argparse.ArgumentTypeError(f"expected minutes more than 0 and at most 10,080 (a week), got {text}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,15 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
                           "(with --task)")
     run.add_argument("--size", default="default", help="smoke, default, full or a task's own size (default: default)")
     seeds = run.add_mutually_exclusive_group()
-    seeds.add_argument("--seeds", type=int, metavar="N", help="run seeds 0..N-1 (default: 1 seed, 0)")
-    seeds.add_argument("--seed", type=int, metavar="K", help="run seed K only")
+    seeds.add_argument("--seeds", type=_bounded(1, MAX_SEEDS), metavar="N",
+                       help=f"run seeds 0..N-1 (default: 1 seed, 0; at most {MAX_SEEDS:,})")
+    seeds.add_argument("--seed", type=_bounded(0, MAX_SEED), metavar="K", help="run seed K only (0 to 2^32 - 1)")
     run.add_argument("--device", default="auto", help="auto, cpu or cuda[:index] (default: auto)")
     run.add_argument("--jobs", type=int, default=1, metavar="N", help="cells in parallel, each in its own process")
     run.add_argument("--results", default="results", help="results folder (default: results/)")
     run.add_argument("--force", action="store_true", help="rerun cells that already have an ok record")
     run.add_argument("--retry-failed", action="store_true",
                      help="rerun cells recorded as failed because they crashed a runner (others rerun anyway)")
-    run.add_argument("--claim-timeout", type=float, default=CLAIM_TIMEOUT_S / 60, metavar="MINUTES",
+    run.add_argument("--claim-timeout", type=_minutes, default=CLAIM_TIMEOUT_S / 60, metavar="MINUTES",
                      help="a claim by another host not refreshed for this long is dead and taken over "
                           f"(default: {CLAIM_TIMEOUT_S / 60:g})")
     run.add_argument("--set", action="append", default=[], metavar="TASK.OPTION=VALUE", dest="settings",

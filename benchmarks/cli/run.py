@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
     if not seeds:
         raise UsageError("--seeds must be at least 1")
     try:
-        cells = plan(registry, tasks=args.task, methods=args.method, size=args.size, seeds=seeds,
+        cells = plan(registry, tasks=list(dict.fromkeys(args.task)), methods=list(dict.fromkeys(args.method)),
+                     size=args.size, seeds=seeds,
                      settings=parse_assignments(args.settings))
         device = resolve_device(args.device)
     except ValueError as error:

@@ -28,6 +28,8 @@ def leaderboard_command(args: argparse.Namespace) -> int:
         reconcile_jobs(store, registry_of(console), setup, console)
     records, warnings = store.records()
     folder = Path(args.baselines) if args.baselines else baselines.default_folder()
+    if args.baselines and not folder.is_dir():
+        raise UsageError(f"--baselines {args.baselines}: no such folder (it holds published/ and recorded/)")
     published, published_warnings = baselines.read_published(folder)
     recorded, recorded_warnings = baselines.read_recorded(folder)
     for warning in [*warnings, *published_warnings, *recorded_warnings]:

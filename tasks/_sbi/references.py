@@ -7,6 +7,8 @@ Files per task and observation k = 1..10 (``num_observation_k/``): ``observation
 
 from __future__ import annotations
 
+import warnings
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,9 +34,14 @@ def _read_csv(path: Path, columns: int, rows: int | None) -> np.ndarray:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: file not found")
     try:
-        values = pd.read_csv(path).to_numpy(dtype=np.float64)
-    except (ValueError, OSError, EOFError) as error:
-        raise ValueError(f"{path}: not a readable numeric CSV ({error})") from None
+        with warnings.catch_warnings():
+            # a row longer than the header would silently become the index, or lose its last values
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            values = pd.read_csv(path, index_col=False).to_numpy(dtype=np.float64)
+    except (ValueError, OSError, EOFError, pd.errors.ParserWarning) as error:
+        raise ValueError(f"{path}: not a readable numeric CSV with one value per header column ({error})") from None
+    if len(values) == 0:
+        raise ValueError(f"{path}: no rows under the header (expected at least one observation of {columns} values)")
     if values.ndim != 2 or values.shape[1] != columns or (rows is not None and len(values) != rows):
         want = f"({rows if rows is not None else 'n'}, {columns})"
         raise ValueError(f"{path}: expected {want} values, got {values.shape}")

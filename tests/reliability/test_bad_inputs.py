@@ -52,3 +52,17 @@ def test_a_negative_cycle_period_is_refused(tmp_path):
     path.write_text(",".join(circuit.STAT_NAMES) + "\n" + ",".join(map(str, values)) + "\n")
     with pytest.raises(ValueError, match=rf"{path}: cycle_period is -1170 ms"):
         read_user_observation(path)
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("data_1,data_2\n", "no rows under the header"),  # before: "need at least one array to stack", no path
+    ("data_1,data_2\n1,2,3\n", "one value per header column"),  # before: x_o = [2, 3], the 1 taken as an index
+    ("data_1,data_2,data_3\n1,2,3\n", r"expected \(n, 2\) values, got \(1, 3\)"),
+])
+def test_a_users_sbi_observations_are_checked_against_the_tasks_shape(tmp_path, text, problem):
+    from benchmarks.tasks._sbi.references import read_user_observations
+
+    path = tmp_path / "mine.csv"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=rf"{path}: .*{problem}"):
+        read_user_observations(path, 2)

@@ -61,3 +61,24 @@ def test_doctor_verifies_checksums_and_quick_checks_sizes_only(toy_tasks, tmp_pa
     assert "no: values.txt does not match its sha256 checksum" in out  # before: "yes"
     assert main(["doctor", "--quick"]) == 0
     assert "yes (sizes only)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["--seed", "-1"], ["--seeds", "99999999999999999999"], ["--seeds", "2000000000"],
+                                  ["--seeds", "0"], ["--claim-timeout", "inf"], ["--claim-timeout", "nan"],
+                                  ["--claim-timeout", "0"], ["--claim-timeout", "-1"]])
+def test_impossible_seeds_and_claim_timeouts_are_usage_errors(toy_tasks, results, argv, capsys):
+    # before: --seed -1 ran and failed every cell; huge --seeds gave OverflowError or MemoryError tracebacks;
+    # --claim-timeout inf killed the claims' heartbeat, and 0, -1 or nan took live claims over at once
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "--task", "toy", "--size", "smoke", "--results", str(results), *argv])
+    assert exit_.value.code == 2 and "expected" in capsys.readouterr().err
+    assert not list(results.rglob("*.json"))
+
+
+def test_a_task_named_twice_runs_its_cells_once_and_missing_baselines_are_refused(toy_tasks, results, capsys):
+    assert main(["run", "--task", "toy", "--task", "toy", "--method", "zero", "--method", "zero", "--size", "smoke",
+                 "--jobs", "2", "--results", str(results)]) == 0
+    out = capsys.readouterr()
+    assert "ran 1 cells" in out.out + out.err  # before: the same cell twice at once, in two workers
+    assert main(["leaderboard", "--results", str(results), "--baselines", str(results / "nowhere")]) == 2
+    assert "no such folder" in capsys.readouterr().err
