@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 
@@ -9,7 +10,7 @@ import pytest
 from record_factory import make_record
 
 from benchmarks.records import store as store_module
-from benchmarks.records.store import CellKey, ResultStore, StoreError
+from benchmarks.records.store import CellKey, DiskError, ResultStore, StoreError
 
 
 def test_key_changes_with_version_options_and_seed():
@@ -68,10 +69,12 @@ def test_unusable_results_folders_are_one_line_errors(tmp_path):
     assert ResultStore(tmp_path / "new", create=True).root.is_dir()
 
 
-def test_read_only_results_folder_is_refused(tmp_path, monkeypatch):
+def test_read_only_results_folder_is_refused_with_its_errno(tmp_path, monkeypatch):
     folder = tmp_path / "ro"
     folder.mkdir(mode=0o500)
     if os.geteuid() == 0:  # root writes anywhere: see the folder as an ordinary user would
-        monkeypatch.setattr(store_module.os, "access", lambda path, mode: False)
-    with pytest.raises(StoreError, match="not writable"):
+        def denied(**kwargs):
+            raise PermissionError(errno.EACCES, "Permission denied", str(folder))
+        monkeypatch.setattr(store_module.tempfile, "mkstemp", denied)
+    with pytest.raises(DiskError, match=r"cannot write records into results folder .*: EACCES \(errno 13"):
         ResultStore(folder).check_writable()

@@ -1,9 +1,9 @@
 """The command line: ``python -m benchmarks list | run | leaderboard | compare | fetch | doctor | new-task``.
 
 Exit status: 0 success; 1 some cells failed, a dataset could not be fetched, or a file could
-not be written (no space, read-only, missing folder); 2 a usage error (unknown task, method,
-size or option; bad value; unusable results folder); 130 interrupted (Ctrl-C); 143 terminated
-(SIGTERM).
+not be written (no space, a read-only disk or results folder, a missing folder); 2 a usage error
+(unknown task, method, parameter, size or option; bad value; a results path that is a file);
+130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations

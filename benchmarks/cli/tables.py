@@ -11,7 +11,7 @@ from rich.console import Console
 from benchmarks.cli.errors import UsageError
 from benchmarks.cli.shared import reconcile_jobs, registry_of
 from benchmarks.contract.registry import discover
-from benchmarks.records.store import DiskError, ResultStore
+from benchmarks.records.store import ResultStore, atomic_output, write_text_atomic
 from benchmarks.results import baselines, leaderboard, render
 from benchmarks.running import cluster
 from benchmarks.running.execution import RunSetup
@@ -47,10 +47,7 @@ def leaderboard_command(args: argparse.Namespace) -> int:
         "html": lambda: _report(records, published, recorded, heading=f"Leaderboard of {store.root}"),
     }[args.format]()
     if args.out:
-        try:
-            Path(args.out).write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise DiskError(args.out, error) from None
+        write_text_atomic(args.out, text, make_folder=False)  # on a full disk the previous file stays whole
         console.print(f"wrote {args.out}")
     else:
         sys.stdout.write(text)
@@ -71,10 +68,8 @@ def _report(records: list, published: list, recorded: list, heading: str) -> str
 def _write_parquet(tables: list[leaderboard.Table], out: str | None, console: Console) -> int:
     if not out:
         raise UsageError("--format parquet writes a binary file: name it with --out FILE.parquet")
-    try:
-        render.to_parquet(tables, out)
-    except OSError as error:
-        raise DiskError(out, error) from None
+    with atomic_output(out, make_folder=False) as temporary:
+        render.to_parquet(tables, temporary)
     console.print(f"wrote {out}")
     return 0
 

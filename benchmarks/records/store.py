@@ -11,11 +11,13 @@ name is not hashed: a preset and its explicit form share one key.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
@@ -24,7 +26,8 @@ from typing import Any
 
 from benchmarks.records.schema import DONE, SCHEMA, BadRecord, check_record
 
-__all__ = ["SCHEMA", "CellKey", "DiskError", "ResultStore", "StoreError", "read_records", "write_json_atomic"]
+__all__ = ["SCHEMA", "CellKey", "DiskError", "ResultStore", "StoreError", "atomic_output", "read_records",
+           "write_json_atomic", "write_text_atomic"]
 
 
 class StoreError(RuntimeError):
@@ -109,9 +112,14 @@ class ResultStore:
             raise StoreError(f"results folder {self.root} is not a folder")
 
     def check_writable(self) -> None:
-        """Raise :class:`StoreError` when records cannot be written here."""
-        if not os.access(self.root, os.W_OK | os.X_OK):
-            raise StoreError(f"results folder {self.root} is not writable")
+        """Raise :class:`DiskError` (exit 1, with the errno, as any write that fails) when records cannot be
+        written here: the folder is read-only, or on a read-only disk."""
+        try:
+            handle, probe = tempfile.mkstemp(dir=self.root, prefix=".tmp-writable-")
+        except OSError as error:
+            raise DiskError(self.root, error, "write records into results folder") from None
+        os.close(handle)
+        os.unlink(probe)
 
     def path_for(self, key: CellKey) -> Path:
         """The record file of ``key``."""
@@ -160,29 +168,42 @@ def record_relative_path(record: Mapping[str, Any]) -> Path:
     return Path(record["task"], record["size"], record["method"], f"seed{record['seed']}-{record['key']}.json")
 
 
-def write_json_atomic(path: Path, payload: Mapping[str, Any]) -> None:
-    """Write ``payload`` as JSON: to a temporary file, synced, then renamed over ``path``.
-
-    The file gets the user's umask (not ``mkstemp``'s 0600), so a shared group folder stays
-    readable. An OS error (no space, read-only, a folder gone) raises :class:`DiskError`.
-    """
-    text = json.dumps(to_json_safe(payload), indent=1, sort_keys=True, allow_nan=False)
+@contextlib.contextmanager
+def atomic_output(path: Path | str, *, make_folder: bool = True) -> Iterator[Path]:
+    """A temporary path beside ``path`` (same suffix) to write a whole file into; on leaving, it is synced and
+    renamed over ``path``, so readers see the old file or the new one, never a part. On an error the old file
+    stays and the temporary one is removed. The file gets the user's umask (not ``mkstemp``'s 0600); an OS
+    error (no space, read-only, a folder gone) raises :class:`DiskError`. ``make_folder``: create the folder
+    (a record's); a user's ``--out`` into a missing folder is an error instead."""
+    path = Path(path)
     temporary = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        if make_folder:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        os.close(handle)
+        temporary = Path(name)
+        yield temporary
+        with open(temporary, "rb+") as stream:
             os.fchmod(stream.fileno(), file_mode())
-            stream.write(text)
-            stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
     except OSError as error:
         raise DiskError(path, error) from None
     finally:
-        # Only still there when the write failed or was interrupted.
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)
+        if temporary is not None and temporary.exists():  # only when the write failed or was interrupted
+            temporary.unlink()
+
+
+def write_text_atomic(path: Path | str, text: str, *, make_folder: bool = True) -> None:
+    """Write ``text`` (UTF-8) to ``path`` through :func:`atomic_output`."""
+    with atomic_output(path, make_folder=make_folder) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+
+
+def write_json_atomic(path: Path, payload: Mapping[str, Any]) -> None:
+    """Write ``payload`` as JSON through :func:`atomic_output`; raises :class:`DiskError`."""
+    write_text_atomic(path, json.dumps(to_json_safe(payload), indent=1, sort_keys=True, allow_nan=False))
 
 
 def to_json_safe(value: Any) -> Any:
@@ -216,12 +237,32 @@ def iter_record_files(root: Path) -> Iterator[Path]:
                 yield Path(directory, name)
 
 
+#: A record holds one value per item (8 bytes, in base64): 256 MiB admits 20 million items, far more than
+#: the full-size runs hold (single_cell's million cells: 11 MB).
+MAX_RECORD_BYTES = 256 * 2**20
+
+
+def read_regular_file(path: Path, limit: int) -> str:
+    """The text of a regular file of at most ``limit`` bytes; ``OSError`` for anything else. A FIFO is not
+    waited on (opened without blocking) and a link to a device is refused, never read."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        status = os.fstat(stream.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(f"not a regular file (a FIFO, a device or a folder) at {path}")
+        if status.st_size > limit:
+            raise OSError(f"{status.st_size:,} bytes, more than a record's {limit:,}")
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(f"more than a record's {limit:,} bytes")
+    return data.decode("utf-8")
+
+
 def read_record(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     """One record checked against :mod:`benchmarks.records.schema` (with ``_path``), or None and a warning naming
     the file."""
     try:
-        with open(path, encoding="utf-8") as stream:
-            record = json.load(stream)
+        record = json.loads(read_regular_file(path, MAX_RECORD_BYTES))
     except RecursionError:
         return None, f"skipped {path}: not a readable JSON record (nested too deeply)"
     except (OSError, UnicodeDecodeError, ValueError) as error:

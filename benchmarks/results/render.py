@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -48,15 +50,21 @@ def to_terminal(tables: Sequence[Table], console: object | None = None) -> None:
             console.print(f"[dim]{escape(note)}[/dim]")
 
 
+def markdown_text(text: str) -> str:
+    """Text safe in a Markdown table: HTML escaped (a renderer would run a record's ``<script>``), pipes too."""
+    return html.escape(text, quote=False).replace("|", "\\|")
+
+
 def to_markdown(tables: Sequence[Table]) -> str:
-    """One Markdown table per leaderboard table, each under a heading."""
+    """One Markdown table per leaderboard table, each under a heading; every text from a record escaped."""
     parts = []
     for table in tables:
-        headers = table_headers(table)
-        lines = [f"### {title(table)}", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        headers = [markdown_text(header) for header in table_headers(table)]
+        lines = [f"### {markdown_text(title(table))}", "", "| " + " | ".join(headers) + " |",
+                 "|" + "---|" * len(headers)]
         for rank, row in ranked(table):
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in table_cells(table, rank, row)) + " |")
-        lines += ["", *table.notes] if table.notes else []
+            lines.append("| " + " | ".join(markdown_text(c) for c in table_cells(table, rank, row)) + " |")
+        lines += ["", *map(markdown_text, table.notes)] if table.notes else []
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"
 
@@ -81,9 +89,21 @@ def to_frame(tables: Sequence[Table]) -> "pd.DataFrame":
     return frame
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP's CSV injection list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with ``'``; numbers stay as they are."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def to_csv(tables: Sequence[Table]) -> str:
-    """:func:`to_frame` as CSV (empty cells for no value)."""
-    return to_frame(tables).to_csv(index=False, na_rep="")
+    """:func:`to_frame` as CSV (empty cells for no value; text cells made safe for spreadsheets)."""
+    frame = to_frame(tables)
+    for column in frame.columns[frame.dtypes == object]:
+        frame[column] = frame[column].map(spreadsheet_safe)
+    return frame.to_csv(index=False, na_rep="")
 
 
 def to_parquet(tables: Sequence[Table], path: Path | str) -> None:

@@ -24,7 +24,7 @@ from benchmarks.contract.variants import budget_values
 from benchmarks.data.dataset_id import dataset_of
 from benchmarks.data.fingerprint import fingerprint
 from benchmarks.records.items import encode_items
-from benchmarks.records.store import SCHEMA, ResultStore
+from benchmarks.records.store import SCHEMA, ResultStore, atomic_output
 from benchmarks.running import measure
 from benchmarks.running.cells import Cell
 from benchmarks.running.claims import CLAIM_TIMEOUT_S
@@ -237,6 +237,10 @@ def _stage(name: str, timings: dict[str, Any], action: Any) -> Any:
     return result
 
 
+class NoFigure(Exception):
+    """A task's figure() that returned without writing its file."""
+
+
 def _make_figure(task: Task, data: Any, output: Any, path: Path, record: dict[str, Any], timings: dict[str, Any]) -> None:
     """A failed figure is noted in the record; it does not throw away the metrics."""
     import matplotlib
@@ -244,15 +248,15 @@ def _make_figure(task: Task, data: Any, output: Any, path: Path, record: dict[st
     matplotlib.use("Agg")  # the runner's one choice of backend: files, never windows
     import matplotlib.pyplot as plt
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with measure.timed() as timing:
-            resolve(task.figure)(data, output, path)
+        with measure.timed() as timing, atomic_output(path) as temporary:  # a killed run leaves no cut-off PNG
+            resolve(task.figure)(data, output, temporary)
+            if not temporary.is_file() or temporary.stat().st_size == 0:
+                raise NoFigure(f"figure() wrote no file at {path}")
         timings["figure"] = vars(timing)
-        if path.is_file():
-            record["figure"] = path.name
-        else:
-            record["figure_error"] = f"figure() wrote no file at {path}"
+        record["figure"] = path.name
+    except NoFigure as error:
+        record["figure_error"] = str(error)
     except Exception as error:
         record["figure_error"] = f"{type(error).__name__}: {error}"
     finally:

@@ -114,3 +114,28 @@ def test_a_figure_never_leaves_its_cell_folder(tmp_path):
     assert figure_path({**record, "figure": "f.png"}) == folder / "f.png"
     assert figure_path({**record, "figure": "link.png"}) is None  # a link out of the folder
     assert figure_path({**record, "figure": "../secret.png"}) is None
+
+
+def test_a_fifo_or_a_link_to_a_device_among_the_records_is_skipped_not_read(tmp_path, capsys):
+    folder = tmp_path / "results" / "t" / "smoke" / "m"
+    folder.mkdir(parents=True)
+    (folder / "seed0-good.json").write_text(json.dumps(make_record()))
+    os.mkfifo(folder / "seed1-fifo.json")  # before: leaderboard waited on it forever
+    (folder / "seed2-zero.json").symlink_to("/dev/zero")  # before: read gigabytes, then failed
+    records, warnings = read_records(tmp_path / "results")
+    assert [r["seed"] for r in records] == [0]
+    assert len(warnings) == 2 and all("not a regular file" in w for w in warnings)
+
+
+def test_the_record_of_a_full_size_run_is_read(tmp_path):
+    import numpy as np
+
+    from benchmarks.task import Direction, Items
+
+    # single_cell's full size scores a million cells, one item each
+    items = Items(np.random.default_rng(0).random(1_000_000), Direction.HIGHER, "a cell's neighbours kept")
+    folder = tmp_path / "results" / "t" / "full" / "m"
+    folder.mkdir(parents=True)
+    (folder / "seed0-big.json").write_text(json.dumps(make_record(size="full", items=items)))
+    records, warnings = read_records(tmp_path / "results")
+    assert warnings == [] and records[0]["items"]["n"] == 1_000_000
