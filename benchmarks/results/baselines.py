@@ -77,15 +77,20 @@ def read_published(folder: Path) -> tuple[list[PublishedValue], list[str]]:
 def _published_row(task: str, row: dict[str, str]) -> PublishedValue:
     def number(name: str) -> float:
         text = (row.get(name) or "").strip()
-        return float(text) if text else math.nan
+        value = float(text) if text else math.nan
+        if math.isinf(value):
+            raise ValueError(f"{name} is {text}, not a finite number")
+        return value
 
     mean = number("mean")
     if math.isnan(mean):
         raise ValueError("mean is empty")
-    n_text = (row.get("n") or "").strip()
+    n = number("n")
+    if not math.isnan(n) and (n < 1 or not n.is_integer()):
+        raise ValueError(f"n is {row.get('n')!r}, not a count of runs")
     return PublishedValue(
         task=task, size=row["size"].strip(), method=row["method"].strip(), metric=row["metric"].strip(),
-        mean=mean, std=number("std"), n=int(float(n_text)) if n_text else None,
+        mean=mean, std=number("std"), n=None if math.isnan(n) else int(n),
         citation=row["citation"].strip(), note=(row.get("note") or "").strip(),
         setting=(row.get("setting") or "").strip(), dataset=(row.get("dataset") or "").strip(),
     )

@@ -2,8 +2,8 @@
 
 Replacing the file behind ``--set single_cell.data_path=...`` changes the cells' keys, so the
 next run runs them again instead of skipping them. A file is hashed once per (path, size,
-modification time): the hashes are kept in ``<results>/.inputs.json``, so a rerun with
-unchanged files reads none of them again. A folder (a DeepLabCut project) hashes every file in it.
+modification time, change time and inode): the hashes are kept in ``<results>/.inputs.json``, so a rerun
+with unchanged files reads none of them again, and an edit that restores the modification time is still seen. A folder (a DeepLabCut project) hashes every file in it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ CACHE_NAME = ".inputs.json"
 
 
 class InputHashes:
-    """sha256 of files, cached per (path, size, mtime) in a JSON file (None: in memory only)."""
+    """sha256 of files, cached per (path, size, mtime, ctime, inode) in a JSON file (None: in memory only)."""
 
     def __init__(self, cache_file: Path | None) -> None:
         self.cache_file = cache_file
@@ -50,7 +50,9 @@ class InputHashes:
 
     def _file(self, path: Path) -> str:
         stat = path.stat()
-        entry = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+        # ctime and inode too: an edit that keeps the size and restores the mtime (os.utime) still changes
+        # the ctime, which no user call can set back
+        entry = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{stat.st_ctime_ns}|{stat.st_ino}"
         if entry not in self.cache:
             digest = hashlib.sha256()
             with open(path, "rb") as stream:

@@ -60,3 +60,16 @@ def test_a_folder_hashes_its_files_and_their_names(tmp_path):
     assert hashes.of(project) != before
     assert hashes.of(tmp_path / "absent") == "missing"
     assert inputs.path_options([], {}) == {}
+
+
+def test_an_edit_of_the_same_size_with_its_mtime_restored_is_seen(tmp_path):
+    import os
+
+    data = tmp_path / "user.txt"
+    data.write_text("1 2 3\n")
+    hashes = InputHashes(tmp_path / "cache.json")
+    digest = hashes.of(data)
+    stat = data.stat()
+    data.write_text("1 2 4\n")  # the same size
+    os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # before: the stale hash came from the cache
+    assert hashes.of(data) != digest

@@ -139,3 +139,18 @@ def test_the_record_of_a_full_size_run_is_read(tmp_path):
     (folder / "seed0-big.json").write_text(json.dumps(make_record(size="full", items=items)))
     records, warnings = read_records(tmp_path / "results")
     assert warnings == [] and records[0]["items"]["n"] == 1_000_000
+
+
+@pytest.mark.parametrize("n, problem", [("1e400", "not a finite number"), ("inf", "not a finite number"),
+                                        ("2.5", "not a count"), ("0", "not a count")])
+def test_a_published_row_with_an_impossible_count_is_skipped_with_one_line(tmp_path, n, problem):
+    from benchmarks.results.baselines import read_published
+
+    (tmp_path / "published").mkdir()
+    (tmp_path / "published" / "t.csv").write_text(
+        "size,method,metric,mean,std,n,citation,note,setting,dataset\n"
+        f"default,m,acc,0.5,0.1,{n},Doe 2024,,,data\n"
+        "default,m,acc,0.6,0.1,3,Doe 2024,,,data\n")
+    values, warnings = read_published(tmp_path)  # before: OverflowError traceback for 1e400
+    assert [v.mean for v in values] == [0.6]
+    assert len(warnings) == 1 and ":2:" in warnings[0] and problem in warnings[0]
