@@ -59,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
             summary = cluster.submit(cells, registry, setup, kind=args.executor, settings=_cluster_settings(args),
                                      force=args.force, retry_failed=args.retry_failed, wait=not args.no_wait,
                                      report=progress.report)
+    for claim in summary.unreadable_claims:
+        console.print(f"[yellow]warning:[/yellow] {claim} was no readable claim (damaged or hand-written): taken "
+                      "over as stale", highlight=False)
     for warning in store.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning} (set aside: the cell runs again)", highlight=False)
     return _conclude(args, cells, registry, store, setup, summary, console)

@@ -11,6 +11,7 @@ over: renamed away, checked to be the one judged dead, then replaced.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -44,9 +45,11 @@ class Owner:
 
 @dataclass(frozen=True)
 class Claimed:
-    """The claim is ours. ``dead``: the owner of the dead claim taken over, if any."""
+    """The claim is ours. ``dead``: the owner of the dead claim taken over, if any; ``unreadable``: the claim
+    file taken over could not be read as a claim (damaged, or written by hand), so it counted as stale."""
 
     dead: Owner | None = None
+    unreadable: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,10 +97,10 @@ def acquire(path: Path, owner: Owner, timeout_s: float = CLAIM_TIMEOUT_S) -> Cla
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(asdict(owner), sort_keys=True)
-    dead = None
+    dead, unreadable = None, False
     for _ in range(8):  # each turn either wins, finds a live owner, or removes a dead claim
         if _create(path, text):
-            return Claimed(dead)
+            return Claimed(dead, unreadable)
         try:
             seen = path.read_bytes()
             age_s = time.time() - path.stat().st_mtime
@@ -108,9 +111,9 @@ def acquire(path: Path, owner: Owner, timeout_s: float = CLAIM_TIMEOUT_S) -> Cla
         if current is not None and current.run_id != owner.run_id and is_alive(current, age_s, timeout_s):
             return Busy(current)
         if _remove_if_unchanged(path, seen):
-            dead = current or dead
+            dead, unreadable = current or dead, unreadable or current is None
     current = read(path)
-    return Busy(current) if current else Claimed(dead)
+    return Busy(current) if current else Claimed(dead, unreadable)
 
 
 def read(path: Path) -> Owner | None:
@@ -166,12 +169,27 @@ def _remove_if_unchanged(path: Path, seen: bytes) -> bool:
         aside.unlink(missing_ok=True)
 
 
+#: Linux's largest pid (``pid_max`` is at most 2^22).
+MAX_PID = 2**22
+_FIELD_TYPES = {"host": str, "run_id": str, "started_at": str}
+
+
 def _parse(text: bytes) -> Owner | None:
+    """The owner a claim file names, or None for anything that is not a well-formed claim (it counts as stale)."""
     try:
         fields = json.loads(text)
-        return Owner(**fields) if isinstance(fields, dict) else None
-    except (ValueError, TypeError):
+    except (ValueError, RecursionError):
         return None
+    if not isinstance(fields, dict) or set(fields) - {f.name for f in dataclasses.fields(Owner)}:
+        return None
+    pid = fields.get("pid")
+    if type(pid) is not int or not 0 < pid <= MAX_PID:
+        return None
+    if any(not isinstance(fields.get(name), kind) for name, kind in _FIELD_TYPES.items()):
+        return None
+    if not isinstance(fields.get("pid_start"), (str, type(None))) or not isinstance(fields.get("in_process", False), bool):
+        return None
+    return Owner(**fields)
 
 
 class ClaimBook:

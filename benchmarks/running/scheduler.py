@@ -51,6 +51,7 @@ class RunSummary:
     interrupted: bool = False
     terminated: bool = False  # by SIGTERM (``interrupted`` too)
     disk_error: str | None = None  # the one line of a write that failed; the run stopped there
+    unreadable_claims: list[Path] = field(default_factory=list)  # damaged claim files taken over as stale
 
     @property
     def failed(self) -> list[dict[str, Any]]:
@@ -142,6 +143,8 @@ class Gate:
             self.summary.skipped.append(cell)
             self.report(cell, None, done_reason(record))
             return False
+        if outcome.unreadable:
+            self.summary.unreadable_claims.append(claim)
         dead = outcome.dead
         if dead is not None and dead.in_process and not self.retry and (record or {}).get("run_id") != dead.run_id:
             self.summary.recorded.append(self._crashed(cell, dead))
