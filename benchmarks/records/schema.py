@@ -26,11 +26,17 @@ class BadRecord(ValueError):
 Check = Callable[[Any], str | None]  # None when the value is fine, else what is wrong with it
 
 
+#: Beyond this a number is no measurement (and would overflow a float when printed).
+LARGEST = 1e300
+
+
 def _number(value: Any) -> bool:
     kind = type(value)  # exact types first: this runs for every metric and timing of every record
     if kind is float:
         return not math.isinf(value)
-    return kind is int or (isinstance(value, (int, float)) and not isinstance(value, bool) and _number(float(value)))
+    if kind is int:
+        return -LARGEST <= value <= LARGEST  # exact: Python compares a huge int with a float without overflow
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and _number(float(value))
 
 
 def plain_name(value: Any) -> str | None:
@@ -44,6 +50,33 @@ def plain_name(value: Any) -> str | None:
 
 def _integer(value: Any) -> str | None:
     return None if isinstance(value, int) and not isinstance(value, bool) else f"expected an integer, got {_shown(value)}"
+
+
+def _integer_in(low: int, high: int) -> Check:
+    def check(value: Any) -> str | None:
+        problem = _integer(value)
+        if problem is None and not low <= value <= high:
+            problem = f"expected an integer from {low} to {high}, got {_shown(value)}"
+        return problem
+    return check
+
+
+def _boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else f"expected true or false, got {_shown(value)}"
+
+
+def _object(fields: Mapping[str, Check]) -> Check:
+    """An object whose listed fields (each optional) pass their checks; other fields are free."""
+    def check(value: Any) -> str | None:
+        if not isinstance(value, Mapping):
+            return f"expected an object, got {_shown(value)}"
+        for name, field_check in fields.items():
+            if name in value:
+                problem = field_check(value[name])
+                if problem:
+                    return f"{name}: {problem}"
+        return None
+    return check
 
 
 def _string(value: Any) -> str | None:
@@ -96,29 +129,55 @@ def _status(value: Any) -> str | None:
     return None if value in STATUSES else f"expected one of {', '.join(STATUSES)}, got {_shown(value)}"
 
 
+def _items(value: Any) -> str | None:
+    if not isinstance(value, Mapping):
+        return f"expected an object, got {_shown(value)}"
+    if value.get("kind") not in ("binary", "continuous"):
+        return f"kind: expected binary or continuous, got {_shown(value.get('kind'))}"
+    if value.get("direction") not in DIRECTIONS:
+        return f"direction: expected one of {', '.join(DIRECTIONS)}, got {_shown(value.get('direction'))}"
+    count = _integer_in(0, 10**9)(value.get("n"))
+    if count:
+        return f"n: {count}"
+    return None if isinstance(value.get("data"), str) else "data: expected a string"
+
+
 def _pair(value: Any) -> str | None:
     ok = isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
     return None if ok else f"expected two method names, got {_shown(value)}"
 
 
-#: Field -> (required, check). Fields not listed are free (details, provenance's contents...).
+_TEXT = _optional(_string)
+#: What the leaderboard, the report and ``make record`` read of a record's provenance.
+PROVENANCE = _object({
+    "git": _optional(_object({"commit": _TEXT, "dirty": _optional(_boolean)})),
+    "data_hash": _TEXT, "python": _TEXT, "cpu": _TEXT, "gpu": _TEXT, "task_version": _optional(_integer),
+    "cpu_cores": _optional(_integer_in(0, 10**6)), "packages": _optional(_mapping(_TEXT)), "check": _optional(_boolean),
+})
+
+#: Field -> (required, check): every field a command reads. Fields not listed are free (details: the task's own).
 FIELDS: dict[str, tuple[bool, Check]] = {
     "task": (True, plain_name),
     "method": (True, plain_name),
     "size": (True, plain_name),
-    "seed": (True, _integer),
+    "seed": (True, _integer_in(0, 2**32 - 1)),
     "status": (True, _status),
     "key": (True, plain_name),
     "schema": (False, _integer),
-    "task_version": (False, _integer),
+    "task_version": (False, _integer_in(1, 10**9)),
     "run_id": (False, _string),
     "method_kind": (False, _string),
-    "method_version": (False, _integer),
+    "method_version": (False, _integer_in(1, 10**9)),
     "method_params": (False, _optional(_mapping())),
     "method_origin": (False, _string),  # "suite", or the file, module or entry point of an outside method
     "method_source": (False, _string),  # content hash of an outside method's source file
+    "dataset": (False, _TEXT),
+    "device": (False, _TEXT),
+    "started_at": (False, _TEXT),
+    "finished_at": (False, _TEXT),
+    "data_shared": (False, _optional(_boolean)),
     "metrics": (False, _optional(_mapping(_metric_value))),
-    "metric_notes": (False, _optional(_mapping())),
+    "metric_notes": (False, _optional(_mapping(_TEXT))),
     "metric_info": (False, _optional(_list_of(_metric_info))),
     "options": (False, _optional(_mapping())),
     "inputs": (False, _optional(_mapping(_string))),
@@ -126,14 +185,16 @@ FIELDS: dict[str, tuple[bool, Check]] = {
     "peak_rss_mb": (False, _metric_value),
     "peak_gpu_mb": (False, _metric_value),
     "figure": (False, _optional(plain_name)),
+    "figure_error": (False, _TEXT),
     "pairs": (False, _optional(_list_of(_pair))),
-    "items": (False, _optional(_mapping())),
-    "provenance": (False, _optional(_mapping())),
+    "items": (False, _optional(_items)),
+    "provenance": (False, _optional(PROVENANCE)),
     "details": (False, _optional(_mapping())),
-    "stage": (False, _optional(_string)),
-    "error": (False, _optional(_string)),
-    "reason": (False, _optional(_string)),
-    "traceback": (False, _optional(_string)),
+    "claim": (False, _optional(_mapping())),
+    "stage": (False, _TEXT),
+    "error": (False, _TEXT),
+    "reason": (False, _TEXT),
+    "traceback": (False, _TEXT),
 }
 
 
