@@ -3,7 +3,10 @@
 A ``--jobs`` worker asks the kernel for SIGKILL when its parent dies (Linux ``prctl``
 ``PR_SET_PDEATHSIG``); elsewhere a watchdog thread polls the parent's pid. Each worker leads a
 process group of its own, so that the runner stopping a worker also stops what the worker
-started (data loader processes, a simulator's pool).
+started (data loader processes, a simulator's pool). A SIGKILL cannot be caught, so a worker killed with
+its runner cannot stop its group itself: a guard process forked into the group does, once the worker is
+gone (:func:`guard_group`). With ``--jobs 1`` a method's own subprocess can outlive a ``kill -9`` of the
+runner, as no process is left to stop it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +26,10 @@ EXIT_TERMINATED = 128 + signal.SIGTERM  # 143: the shell's status for a process 
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised where Ctrl-C would raise KeyboardInterrupt: the run stops the same way."""
+
+
+#: Set by SIGTERM inside :func:`sigterm_as_interrupt`.
+TERMINATING = threading.Event()
 
 
 def die_with_parent(parent_pid: int, poll_s: float = 1.0) -> str:
@@ -54,6 +62,25 @@ def lead_own_group() -> None:
         os.setpgid(0, 0)
 
 
+def guard_group(poll_s: float = 0.2) -> int | None:
+    """Fork a guard into this process's group that kills the whole group once this process has ended, however
+    it ended (a SIGKILL with its runner included): what a method started dies with it. Returns the guard's
+    pid (None where there is no ``fork``). Call it early, before any thread starts."""
+    if not hasattr(os, "fork"):
+        return None
+    leader = os.getpid()
+    pid = os.fork()
+    if pid:
+        return pid
+    try:  # the guard: no Python cleanup, no handlers of the worker
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        while os.getppid() == leader:
+            time.sleep(poll_s)
+        os.killpg(os.getpgid(0), signal.SIGKILL)  # the group, this guard last
+    finally:
+        os._exit(0)
+
+
 def stop_group(process: Any) -> None:
     """SIGTERM to a worker's process group (the worker and what it started); the worker alone as fallback."""
     try:
@@ -74,10 +101,19 @@ def sigterm_as_interrupt() -> Iterator[None]:
         return
 
     def raise_terminated(signum: int, frame: Any) -> None:
+        TERMINATING.set()  # seen between cells too: a signal that lands in a weakref callback is swallowed
         raise Terminated
 
+    TERMINATING.clear()
     previous = signal.signal(signal.SIGTERM, raise_terminated)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def stop_if_terminated() -> None:
+    """Raise :class:`Terminated` when SIGTERM came, also where its exception was lost (Python ignores an
+    exception raised inside a weakref callback or ``__del__``, where a signal handler may happen to run)."""
+    if TERMINATING.is_set():
+        raise Terminated

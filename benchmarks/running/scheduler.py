@@ -32,7 +32,8 @@ from benchmarks.running.cells import Cell
 from benchmarks.running.claims import Busy, ClaimBook, Owner
 from benchmarks.running.execution import (LoadedData, RunSetup, StageError, load_data, run_cell, write_failed_record,
                                           write_load_outcome)
-from benchmarks.running.lifeline import Terminated, die_with_parent, lead_own_group, stop_group
+from benchmarks.running.lifeline import (Terminated, die_with_parent, guard_group, lead_own_group, stop_group,
+                                         stop_if_terminated)
 from benchmarks.running.progress import QueueReporter, Reporter
 
 WORKER_ENV = "BENCHMARKS_WORKER"
@@ -214,6 +215,7 @@ def _run_here(cells: Sequence[Cell], registry: Registry, setup: RunSetup, summar
     data_key: tuple[Any, ...] | None = None
     loaded: LoadedData | StageError | None = None
     for cell in cells:
+        stop_if_terminated()
         task = registry.get(cell.task)
         if not gate.open(cell, in_process=True):
             continue
@@ -235,6 +237,7 @@ def _run_here(cells: Sequence[Cell], registry: Registry, setup: RunSetup, summar
             gate.close(cell)
         summary.ran.append(record)
         report(cell, record)
+    stop_if_terminated()
 
 
 def _run_in_workers(
@@ -317,9 +320,11 @@ def describe_exit(exitcode: int | None) -> str:
 def _worker_main(cell: Cell, setup: RunSetup, queue: Any, parent_pid: int) -> None:
     """Entry point of a worker process: one cell, one record; its loops' progress goes to ``queue``.
 
-    The worker dies with ``parent_pid`` (the runner), and leads a process group of its own.
+    The worker dies with ``parent_pid`` (the runner), and leads a process group of its own, which a guard
+    kills once the worker has ended.
     """
     lead_own_group()
+    guard_group()  # what the cell starts dies with it, also when the runner's death SIGKILLs this worker
     die_with_parent(parent_pid)
     os.environ[WORKER_ENV] = "1"
     from benchmarks.running.context import THREADS_ENV

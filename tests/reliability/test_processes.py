@@ -42,6 +42,24 @@ def test_a_process_dies_with_its_parent(how):
     assert wait_for(lambda: not alive(int(pid)), timeout_s=10)
 
 
+@needs_proc
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_what_a_method_started_dies_with_its_runner(toy_tasks, results, tmp_path, how):
+    # before: after kill -9 of the runner, a method's subprocess went on with parent 1 (SIGTERM did stop it)
+    pid_file = tmp_path / "child.pid"
+    runner = cli("run", "--task", "toy", "--method", "zero", "--method", "mean", "--size", "smoke", "--jobs", "2",
+                 "--set", "toy.delay_s=60", "--set", f"toy.child_pid_file={pid_file}", "--results", str(results))
+    try:
+        assert wait_for(lambda: pid_file.is_file() and pid_file.read_text().strip(), timeout_s=120)
+        grandchild = int(pid_file.read_text())
+        assert alive(grandchild)
+        os.kill(runner.pid, how)
+        runner.wait(timeout=30)
+        assert wait_for(lambda: not alive(grandchild), timeout_s=10)
+    finally:
+        runner.kill()
+
+
 def _cmdline(pid: int) -> str:
     try:
         with open(f"/proc/{pid}/cmdline") as stream:
@@ -106,3 +124,14 @@ def test_a_cell_that_crashed_the_runner_is_recorded_failed_and_held_back(toy_tas
     retried.communicate(timeout=120)
     assert retried.returncode == -signal.SIGSEGV  # asked for: it runs again (and crashes again)
     assert json.loads(next(results.rglob("median/*.json")).read_text())["stage"] == CRASH_STAGE
+
+
+def test_a_sigterm_whose_exception_python_lost_still_stops_the_run_before_the_next_cell(toy_tasks, results):
+    from benchmarks.running import lifeline
+
+    registry = discover()
+    cells = plan(registry, tasks=["toy"], methods=["zero", "mean"], size="smoke")
+    with lifeline.sigterm_as_interrupt():
+        lifeline.TERMINATING.set()  # as when the handler's exception fell inside a weakref callback
+        summary = run_plan(cells, registry, setup_for(results, "r"))
+    assert summary.terminated and summary.ran == [] and not list(results.rglob("*.json"))
