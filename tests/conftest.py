@@ -3,11 +3,25 @@ registered task's smoke data (loaded once per session for the contract tests and
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 FIXTURE_TASKS = Path(__file__).parent / "fixtures" / "tasks"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Data as ``make test`` finds it, for a plain ``pytest`` too: the mirror beside the checkout (the offline
+    copy of every download), and a data cache of the tests' own, never the user's (~/.cache). The cache
+    folder is one per user on this machine, shared by the test workers and kept between sessions (it holds
+    what is slow to make again: copied datasets, synthetic pose projects). A variable already set wins."""
+    mirror = Path(__file__).resolve().parents[2] / "shared" / "data"
+    if "BENCHMARKS_MIRROR" not in os.environ and mirror.is_dir():
+        os.environ["BENCHMARKS_MIRROR"] = str(mirror)
+    uid = os.getuid() if hasattr(os, "getuid") else os.getlogin()
+    os.environ.setdefault("BENCHMARKS_DATA", str(Path(tempfile.gettempdir()) / f"benchmarks-test-data-{uid}"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

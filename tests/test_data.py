@@ -98,3 +98,12 @@ def test_unavailable_data_says_how_to_get_it(upstream, tmp_path, cache):
     message = str(error.value)
     assert "python -m benchmarks fetch" in message and "BENCHMARKS_MIRROR" in message
     assert str(cache / "demo") in message and "Doe (2020)" in message
+
+
+def test_the_tests_keep_out_of_the_users_data_cache():
+    from pathlib import Path
+
+    from benchmarks.data import cache_root
+
+    # conftest points BENCHMARKS_DATA at a folder of the tests' own (before: ~/.cache/science-benchmarks)
+    assert not cache_root().resolve().is_relative_to((Path.home() / ".cache").resolve())

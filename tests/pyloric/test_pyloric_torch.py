@@ -51,9 +51,11 @@ def test_statistics_of_batch_match_the_numba_path() -> None:
     assert np.isnan(nan_stats).all()
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
-def test_cuda_float32_runs() -> None:
-    theta = sample_prior(64, np.random.default_rng(3))
-    v, diverged = simulate_torch(theta, device="cuda", dtype=torch.float32, t_max=200.0,
-                                 t_burn_in=0.0)
-    assert v.shape == (64, 3, 8000) and not diverged.any()
+@pytest.mark.parametrize("device", ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(
+    not torch.cuda.is_available(), reason="needs a CUDA device"))])
+def test_float32_runs(device: str) -> None:
+    # the GPU's arithmetic also runs on the CPU (8 simulations: a few seconds), so a machine without a GPU tests it
+    n = 64 if device == "cuda" else 8
+    theta = sample_prior(n, np.random.default_rng(3))
+    v, diverged = simulate_torch(theta, device=device, dtype=torch.float32, t_max=200.0, t_burn_in=0.0)
+    assert v.shape == (n, 3, 8000) and not diverged.any() and np.isfinite(v).all()
