@@ -42,7 +42,7 @@ def test_a_record_holds_metrics_timings_memory_and_provenance(toy_tasks, results
     assert record["peak_rss_mb"] > 10
     assert record["provenance"]["task_version"] == 2 and len(record["provenance"]["data_hash"]) == 32
     assert record["options"] == {"crash": False, "n_samples": None, "prepared": None, "true_mean": 3.0,
-                                 "delay_s": 0.0, "data_file": None, "child_pid_file": None}
+                                 "delay_s": 0.0, "data_file": None, "child_pid_file": None, "release_file": None}
     assert record["details"] == {"n": 160, "parts": 0}
     assert record["items"]["kind"] == "continuous" and record["items"]["n"] == 8
     assert (results / "toy" / "smoke" / "mean" / record["figure"]).is_file()
@@ -152,7 +152,7 @@ def test_plan_orders_cells_so_methods_share_data(toy_tasks):
     assert [(c.seed, c.method) for c in cells] == [(0, "zero"), (0, "mean"), (1, "zero"), (1, "mean")]
     assert isinstance(cells[0], Cell) and cells[0].options == {"crash": False, "n_samples": None, "prepared": None,
                                                                 "true_mean": 3.0, "delay_s": 0.0, "data_file": None,
-                                                                "child_pid_file": None}
+                                                                "child_pid_file": None, "release_file": None}
 
 
 def test_a_method_meant_for_larger_sizes_runs_there_or_when_named(toy_tasks):

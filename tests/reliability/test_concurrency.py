@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 
-from faults import cli, records, setup_for
+from faults import cli, records, setup_for, wait_for
 from record_factory import make_record
 
 from benchmarks.contract.registry import discover
@@ -23,28 +23,37 @@ from benchmarks.running.scheduler import run_plan
 METHODS = ["zero", "mean", "median"]
 
 
-def _cells(seeds=(0, 1), delay="0.4"):
+def _cells(release_file=None, seeds=(0, 1)):
+    """The toy's cells; with ``release_file``, each waits until that file exists."""
     registry = discover()
+    settings = {"toy": {"release_file": str(release_file)}} if release_file else None
     return registry, plan(registry, tasks=["toy"], methods=METHODS, size="smoke", seeds=list(seeds),
-                          settings={"toy": {"delay_s": delay}})
+                          settings=settings)
 
 
-def _one_run(results, run_id, start, out):
-    """A run of its own (forked), started with the others; its summary goes to ``out``."""
-    registry, cells = _cells()
-    start.wait()
+def _one_run(results, run_id, release_file, out):
+    """A run of its own (forked); its summary goes to ``out``."""
+    registry, cells = _cells(release_file)
     summary = run_plan(cells, registry, setup_for(results, run_id))
     out.put((run_id, [r["method"] + f"/{r['seed']}" for r in summary.ran], len(summary.elsewhere),
              len(summary.skipped)))
 
 
-def test_three_concurrent_runs_run_every_cell_once(toy_tasks, results):
+def _claims(results):
+    return list(results.rglob("*.claim"))
+
+
+def test_three_concurrent_runs_run_every_cell_once(toy_tasks, results, tmp_path):
+    # The cells wait for a file, so the three runs hold a claim each at once however loaded the machine is
+    # (before: they overlapped only if they started within the cells' sleep).
+    release = tmp_path / "release"
     fork = multiprocessing.get_context("fork")
-    start, out = fork.Event(), fork.Queue()
-    runs = [fork.Process(target=_one_run, args=(results, f"run{k}", start, out)) for k in range(3)]
+    out = fork.Queue()
+    runs = [fork.Process(target=_one_run, args=(results, f"run{k}", release, out)) for k in range(3)]
     for process in runs:
         process.start()
-    start.set()
+    assert wait_for(lambda: len(_claims(results)) == 3, timeout_s=120)
+    release.touch()
     summaries = [out.get(timeout=120) for _ in runs]
     for process in runs:
         process.join(timeout=30)
@@ -55,15 +64,20 @@ def test_three_concurrent_runs_run_every_cell_once(toy_tasks, results):
     assert {r["status"] for r in stored.values()} == {"ok"}
     owners = {cell: run_id for run_id, cells, _, _ in summaries for cell in cells}
     assert {key: r["run_id"] for key, r in stored.items()} == owners  # nobody wrote over another's record
-    assert not list(results.rglob("*.claim"))
+    assert not _claims(results)
 
 
-def test_two_concurrent_command_lines_with_two_jobs_each(toy_tasks, results):
+def test_two_concurrent_command_lines_with_two_jobs_each(toy_tasks, results, tmp_path):
     """The issue's case: before, each run took the other's records for missing and marked every cell failed."""
+    release = tmp_path / "release"
     args = ["run", "--task", "toy", "--size", "smoke", "--jobs", "2", "--results", str(results),
-            "--set", "toy.delay_s=1.5", "--method", "zero", "--method", "mean"]
-    first, second = cli(*args), cli(*args)
-    outputs = [process.communicate(timeout=300) for process in (first, second)]
+            "--set", f"toy.release_file={release}", "--method", "zero", "--method", "mean"]
+    first = cli(*args)
+    assert wait_for(lambda: len(_claims(results)) == 2, timeout_s=120)  # the first run holds both cells
+    second = cli(*args)
+    second_out = second.communicate(timeout=300)
+    release.touch()
+    outputs = [first.communicate(timeout=300), second_out]
     assert [first.returncode, second.returncode] == [0, 0], outputs
     stored = records(results)
     assert len(stored) == 2 and {r["status"] for r in stored.values()} == {"ok"}
@@ -73,7 +87,7 @@ def test_two_concurrent_command_lines_with_two_jobs_each(toy_tasks, results):
 
 
 def test_a_live_claim_is_reported_and_a_dead_one_taken_over(toy_tasks, results):
-    registry, cells = _cells(seeds=(0,), delay="0")
+    registry, cells = _cells(seeds=(0,))
     store = ResultStore(results)
     key = lambda method: next(c for c in cells if c.method == method).key(registry.get("toy"))  # noqa: E731
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
@@ -145,7 +159,7 @@ def test_a_failed_outcome_never_replaces_another_runs_ok_record(results):
 
 
 def test_force_keeps_an_ok_record_another_run_wrote_meanwhile(toy_tasks, results):
-    registry, cells = _cells(seeds=(0,), delay="0")
+    registry, cells = _cells(seeds=(0,))
     [cell] = [c for c in cells if c.method == "zero"]
     run_plan([cell], registry, setup_for(results, "old"))
     setup = setup_for(results, "forced")
