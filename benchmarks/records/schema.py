@@ -111,6 +111,13 @@ def _list_of(item_check: Check) -> Check:
     return check
 
 
+def _setting(value: Any) -> str | None:
+    """An option's or a parameter's value: null, true/false, text, or a number (paths are stored as text)."""
+    if value is None or isinstance(value, (bool, str)) or _number(value):
+        return None
+    return f"expected a number, text, true/false or null, got {_shown(value)}"
+
+
 def _metric_value(value: Any) -> str | None:
     return None if value is None or _number(value) else f"expected a number or null, got {_shown(value)}"
 
@@ -168,7 +175,7 @@ FIELDS: dict[str, tuple[bool, Check]] = {
     "run_id": (False, _string),
     "method_kind": (False, _string),
     "method_version": (False, _integer_in(1, 10**9)),
-    "method_params": (False, _optional(_mapping())),
+    "method_params": (False, _optional(_mapping(_setting))),
     "method_origin": (False, _string),  # "suite", or the file, module or entry point of an outside method
     "method_source": (False, _string),  # content hash of an outside method's source file
     "dataset": (False, _TEXT),
@@ -179,7 +186,7 @@ FIELDS: dict[str, tuple[bool, Check]] = {
     "metrics": (False, _optional(_mapping(_metric_value))),
     "metric_notes": (False, _optional(_mapping(_TEXT))),
     "metric_info": (False, _optional(_list_of(_metric_info))),
-    "options": (False, _optional(_mapping())),
+    "options": (False, _optional(_mapping(_setting))),
     "inputs": (False, _optional(_mapping(_string))),
     "timings": (False, _optional(_mapping(_optional(_mapping(_metric_value))))),
     "peak_rss_mb": (False, _metric_value),

@@ -9,7 +9,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from record_factory import make_record
 
@@ -71,6 +71,8 @@ def _commands_survive(results: Path, capsys: pytest.CaptureFixture) -> None:
 
 @BOUNDED
 @given(place=st.sampled_from(PLACES), value=JSON_VALUES)
+@example(place="options", value={"": 10**400})  # found by this test: a huge option value overflowed the frame
+@example(place="metrics.acc", value=10**400)
 def test_a_mutated_record_never_crashes_a_command_nor_hides_a_valid_one(tmp_path_factory, capsys, place, value):
     results = tmp_path_factory.mktemp("results")
     _write(results, "good", json.dumps(VALID))
