@@ -11,6 +11,7 @@ On the command line a method is ``NAME`` or ``NAME[key=value,...]``; a value in 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -102,9 +103,14 @@ def default_variants(task: Task, size: str | None) -> list[Variant]:
             continue
         candidates = [variant(task, method)] + [by_name(task, p.name) for p in task.presets if p.method == method.name]
         for candidate in candidates:
-            if all(candidate.params != chosen.params or chosen.method is not method for chosen in out):
+            if _is_new(candidate, out):
                 out.append(candidate)
     return out
+
+
+def _is_new(candidate: Variant, chosen: Sequence[Variant]) -> bool:
+    """Whether no variant in ``chosen`` is the same method with the same values (one cell per setting)."""
+    return all(candidate.method is not other.method or candidate.params != other.params for other in chosen)
 
 
 def parse_spec(text: str) -> tuple[str, dict[str, list[str]]]:
@@ -164,22 +170,21 @@ def expand(task: Task, name: str, grid: Mapping[str, Sequence[str]], method: Met
     for values in itertools.product(*(grid[key] for key in keys)):
         given = dict(zip(keys, values))
         found = variant(task, method, given) if method is not None else by_name(task, name, given)
-        if all(found.params != v.params or found.method is not v.method for v in out):
+        if _is_new(found, out):
             out.append(found)
     return out
 
 
-def budget_values(variant_: Variant, budget: Any) -> dict[str, Any]:
-    """The keyword arguments of the method: each parameter's value, with the size's budget field where a
-    budget parameter is None."""
-    out = {}
+def bind(variant_: Variant, budget: Any) -> tuple[Any, dict[str, Any]]:
+    """The method's keyword arguments (each parameter's value, the size's budget field where a budget
+    parameter is None) and the budget with those budget fields set, as the method's ``ctx.budget``."""
+    params = {}
     for param in variant_.method.params:
         value = variant_.params.get(param.name, param.default)
-        if value is None and param.budget:
-            value = getattr(budget, param.name)
-        out[param.name] = value
-    return out
+        params[param.name] = getattr(budget, param.name) if value is None and param.budget else value
+    fields = {p.name: params[p.name] for p in variant_.method.params if p.budget}
+    return (dataclasses.replace(budget, **fields) if fields else budget), params
 
 
-__all__ = ["SpecError", "UnknownName", "Variant", "budget_values", "by_name", "default_variants", "expand",
+__all__ = ["SpecError", "UnknownName", "Variant", "bind", "by_name", "default_variants", "expand",
            "format_value", "parse_spec", "row_name", "variant"]

@@ -178,15 +178,11 @@ def make_context(task: "Task", size: str = "smoke", seed: int = 0, options: Mapp
     ``method`` (a method or preset) with ``params`` (overrides of its parameters) fills ``ctx.params`` and the
     budget fields its budget parameters set: call it as ``fn(data, ctx, **ctx.params)``.
     """
-    import dataclasses
-
-    from benchmarks.contract.variants import budget_values, by_name
+    from benchmarks.contract.variants import bind, by_name
 
     resolved = task.resolve_options(options)
     budget, values = task.budget(size, resolved), {}
     if method is not None:
-        variant = by_name(task, method, params)
-        values = budget_values(variant, budget)
-        budget = dataclasses.replace(budget, **{p.name: values[p.name] for p in variant.method.params if p.budget})
+        budget, values = bind(by_name(task, method, params), budget)
     return RunContext(task=task.name, size=size, seed=seed, budget=budget, options=resolved, device_name=device,
                       threads=threads or available_cores(), method=method, reporter=reporter, params=values)

@@ -11,7 +11,6 @@ The task's ``load`` and method receive a :class:`~benchmarks.running.context.Run
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import traceback
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from typing import Any
 
 from benchmarks.contract.evaluation import NotApplicable, normalise_evaluation
 from benchmarks.contract.task import Task, resolve
-from benchmarks.contract.variants import budget_values
+from benchmarks.contract.variants import bind
 from benchmarks.data.dataset_id import dataset_of
 from benchmarks.data.fingerprint import fingerprint
 from benchmarks.records.items import encode_items
@@ -70,10 +69,7 @@ class RunSetup:
         budget = task.budget(cell.size, cell.options)
         params: dict[str, Any] = {}
         if method is not None:
-            variant = cell.resolved(task)
-            params = budget_values(variant, budget)
-            budget_fields = {p.name: params[p.name] for p in variant.method.params if p.budget}
-            budget = dataclasses.replace(budget, **budget_fields) if budget_fields else budget
+            budget, params = bind(cell.resolved(task), budget)
         return RunContext(task=task.name, size=cell.size, seed=cell.seed, budget=budget, options=cell.options,
                           device_name=self.device, threads=self.threads or available_cores(), method=method,
                           reporter=reporter, params=params)

@@ -187,15 +187,15 @@ def test_bad_options_stop_before_any_cell(overrides, allowed):
 
 
 def test_max_epochs_is_the_cnn_s_parameter_with_the_size_s_default():
-    from benchmarks.contract.variants import budget_values, by_name
+    from benchmarks.contract.variants import bind, by_name
     from benchmarks.task import OptionError
     from benchmarks.tasks.latin import TASK
     from benchmarks.tasks.latin.sizes import BUDGETS
 
     assert "max_epochs" not in TASK.resolve_options()  # a data option would be in every cell's key, the SVMs' too
-    assert budget_values(by_name(TASK, "cnn_sq"), BUDGETS["default"])["max_epochs"] == BUDGETS["default"].max_epochs
+    assert bind(by_name(TASK, "cnn_sq"), BUDGETS["default"])[1]["max_epochs"] == BUDGETS["default"].max_epochs
     variant = by_name(TASK, "cnn_sq", {"max_epochs": "3"})
-    assert variant.name == "cnn[rhythm=sq,max_epochs=3]" and budget_values(variant, BUDGETS["default"])["max_epochs"] == 3
+    assert variant.name == "cnn[rhythm=sq,max_epochs=3]" and bind(variant, BUDGETS["default"])[1]["max_epochs"] == 3
     with pytest.raises(OptionError, match="must be an int >= 1"):
         by_name(TASK, "cnn", {"max_epochs": -5})
 

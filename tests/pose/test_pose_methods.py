@@ -14,7 +14,7 @@ import torch
 
 from benchmarks.check import check_task
 from benchmarks.context import make_context
-from benchmarks.contract.variants import budget_values, variant
+from benchmarks.contract.variants import bind, variant
 from benchmarks.data.fingerprint import fingerprint
 from benchmarks.task import Direction, OptionError, resolve
 from benchmarks.tasks.pose import TASK
@@ -42,7 +42,7 @@ def run(name: str, data, seed: int = 0, reporter=None, options=None, **params) -
     with ``params`` and the budget parameters resolved (into ``ctx.budget`` too); its output passes the check."""
     method = TASK.method(name)
     ctx = context(name, seed=seed, reporter=reporter, **(options or {}))
-    values = budget_values(variant(TASK, method, params), ctx.budget)
+    values = bind(variant(TASK, method, params), ctx.budget)[1]
     ctx = replace(ctx, budget=replace(ctx.budget, **{p.name: values[p.name] for p in method.params if p.budget}),
                   params=values)
     view = method_input(data)
@@ -304,11 +304,11 @@ def test_budget_settings_override_the_size_and_none_keeps_it():
     assert TASK.budget("smoke", TASK.resolve_options({"train_fraction": "0.6"})).train_fraction == 0.6
     model = TASK.method("dlc_resnet")
     given = {"backbone": "resnet50", "iterations": "7", "input_scale": "0.5", "pretrain_iterations": "0"}
-    assert budget_values(variant(TASK, model, given), TASK.budgets["smoke"]) == {
+    assert bind(variant(TASK, model, given), TASK.budgets["smoke"])[1] == {
         "backbone": "resnet50", "iterations": 7, "input_scale": 0.5, "pretrain_iterations": 0, "pretrain": "auto",
         "weights": None}
     smoke = TASK.budgets["smoke"]
-    kept = budget_values(variant(TASK, model, {"backbone": "none", "iterations": "none"}), smoke)
+    kept = bind(variant(TASK, model, {"backbone": "none", "iterations": "none"}), smoke)[1]
     assert (kept["backbone"], kept["iterations"]) == (smoke.backbone, smoke.iterations)
 
 
