@@ -21,6 +21,7 @@ from benchmarks.contract.task import (
                                       Output,
                                       Preset,
                                       Ref,
+                                      Shows,
                                       Task,
                                       Topline,
                                       contract_problems,
@@ -28,5 +29,5 @@ from benchmarks.contract.task import (
 )
 
 __all__ = ["REQUIRED_SIZES", "Checklist", "Direction", "Evaluation", "Items", "Method", "MethodKind", "Metric",
-           "NotApplicable", "Option", "OptionError", "Output", "Param", "Preset", "Ref", "Task", "Topline", "contract_problems",
+           "NotApplicable", "Option", "OptionError", "Output", "Param", "Preset", "Ref", "Shows", "Task", "Topline", "contract_problems",
            "normalise_evaluation", "resolve"]

@@ -57,6 +57,17 @@ def test_a_slow_smoke_cell_fails(toy):
     assert not report.ok and "the smoke cell took" in report.all_problems[0] and "the limit is" in report.all_problems[0]
 
 
+def test_a_model_that_returns_the_controls_answer_fails_what_smoke_shows(toy):
+    from benchmarks.task import Shows
+
+    declared = dataclasses.replace(toy, smoke_shows=(Shows("mean", "zero", margin=0.1),))
+    assert check_task(declared, methods=["mean", "zero"], raise_on_failure=False).ok
+    lazy = dataclasses.replace(declared, methods=tuple(
+        dataclasses.replace(m, fn="toy.methods:zero", params=()) if m.name == "mean" else m for m in declared.methods))
+    with pytest.raises(TaskCheckError, match="smoke shows mean better than zero on abs_error by >= 0.1"):
+        check_task(lazy, methods=["mean", "zero"])
+
+
 def test_a_figure_that_writes_nothing_fails(toy):
     silent = dataclasses.replace(toy, figure=lambda data, output, path: None)
     with pytest.raises(TaskCheckError, match=r"figure failed: figure\(\) wrote no file"):

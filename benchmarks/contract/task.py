@@ -143,6 +143,20 @@ class Output:
     check: Ref
 
 
+@dataclass(frozen=True)
+class Shows:
+    """A comparison the task's smoke size already shows at seed 0: ``better`` scores better than ``worse`` on
+    ``metric`` (the primary when ``None``) by at least ``margin``. The suite's contract test and
+    :func:`benchmarks.check.check_task` hold every task to its declarations, so a model that returns its
+    control's answer fails. Declare only what smoke's few seconds can separate with room to spare (a
+    machine's float noise must not flip it); what needs a larger budget belongs in the task's own tests."""
+
+    better: str
+    worse: str
+    metric: str | None = None
+    margin: float = 0.0
+
+
 #: Where a topline comes from.
 TOPLINE_KINDS = ("published", "human", "control")
 
@@ -231,6 +245,7 @@ class Task:
     ``test_targets(data) -> {name: array}``: those targets, which
     :func:`benchmarks.check.check_task` looks for in the view. ``output``: what a method returns and its
     check (:class:`Output`). ``presets``: named parameter settings of its methods (:class:`Preset`).
+    ``smoke_shows``: the comparisons its smoke size already shows (:class:`Shows`).
     ``options`` are settings of the data (every cell's key holds them); a method's own settings are its
     :class:`Param` declarations.
     """
@@ -256,9 +271,11 @@ class Task:
     test_targets: Ref | None = None
     output: Output | None = None
     presets: tuple[Preset, ...] = ()
+    smoke_shows: tuple[Shows, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "presets", tuple(self.presets))
+        object.__setattr__(self, "smoke_shows", tuple(self.smoke_shows))
         object.__setattr__(self, "metrics", tuple(self.metrics))
         object.__setattr__(self, "methods", tuple(self.methods))
         object.__setattr__(self, "options", tuple(self.options))
@@ -347,6 +364,7 @@ def contract_problems(task: Task) -> list[str]:
             problems.append(f"duplicate {what} names {duplicated}")
     problems += _budget_problems(task)
     problems += _method_problems(task)
+    problems += _shows_problems(task)
     names = set(task.row_names())
     for a, b in task.pairs or ():
         unknown = [name for name in (a, b) if name not in names]
@@ -394,6 +412,25 @@ def _method_problems(task: Task) -> list[str]:
                 methods[preset.method].param(name).parse(value)
             except (UnknownName, OptionError) as error:
                 problems.append(f"preset {preset.name!r}: {error}")
+    return problems
+
+
+def _shows_problems(task: Task) -> list[str]:
+    problems = []
+    runs = {method.name for method in task.methods if method.runs_at("smoke")}
+    at_smoke = runs | {preset.name for preset in task.presets if preset.method in runs}
+    metrics = {metric.name for metric in task.metrics}
+    for shows in task.smoke_shows:
+        if not isinstance(shows, Shows):
+            problems.append(f"smoke_shows: {shows!r} is not a Shows")
+            continue
+        unknown = [name for name in (shows.better, shows.worse) if name not in at_smoke]
+        if unknown:
+            problems.append(f"smoke_shows names {unknown}, which are no methods run at smoke")
+        if shows.metric is not None and shows.metric not in metrics:
+            problems.append(f"smoke_shows names unknown metric {shows.metric!r}")
+        if not (isinstance(shows.margin, (int, float)) and shows.margin >= 0):
+            problems.append(f"smoke_shows: margin {shows.margin!r} must be a number >= 0")
     return problems
 
 

@@ -23,12 +23,12 @@ from __future__ import annotations
 import contextlib
 import math
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.contract.task import REQUIRED_SIZES, Task, contract_problems, resolve
+from benchmarks.contract.task import REQUIRED_SIZES, Direction, Task, contract_problems, resolve
 from benchmarks.contract.variants import default_variants
 from benchmarks.data.fingerprint import fingerprint
 from benchmarks.records.store import ResultStore
@@ -97,9 +97,31 @@ def check_task(task: Task, *, size: str = "smoke", seed: int = 0, methods: Seque
     if loaded is not None:
         for name in methods or [variant.name for variant in default_variants(task, None)]:
             report.methods.append(check_method(task, name, loaded, size=size, seed=seed, max_seconds=max_seconds))
+        if size == "smoke" and seed == 0:
+            report.problems += shows_problems(task, {m.method: m.metrics for m in report.methods if not m.problems})
     if raise_on_failure and not report.ok:
         raise TaskCheckError(report.summary())
     return report
+
+
+def shows_problems(task: Task, metrics: Mapping[str, Mapping[str, float | None]]) -> list[str]:
+    """The task's ``smoke_shows`` that ``metrics`` (method -> its smoke metrics at seed 0) do not bear out; a
+    comparison whose methods are not both in ``metrics`` is left for a check that runs them."""
+    problems = []
+    for shows in task.smoke_shows:
+        if shows.better not in metrics or shows.worse not in metrics:
+            continue
+        metric = task.metric(shows.metric) if shows.metric else task.metrics[0]
+        better, worse = metrics[shows.better].get(metric.name), metrics[shows.worse].get(metric.name)
+        if _missing(better) or _missing(worse):
+            problems.append(f"smoke shows {shows.better} better than {shows.worse} on {metric.name}, but a value "
+                            f"is missing ({better} vs {worse})")
+            continue
+        gain = better - worse if metric.direction is Direction.HIGHER else worse - better
+        if not gain >= shows.margin:
+            problems.append(f"smoke shows {shows.better} better than {shows.worse} on {metric.name} by >= "
+                            f"{shows.margin:g}, but it is {better:.4g} against {worse:.4g}")
+    return problems
 
 
 def declaration_problems(task: Task) -> list[str]:

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from benchmarks.data import Dataset, read_registry
-from benchmarks.task import Checklist, Direction, Method, MethodKind, Metric, Option, Output, Param, Task, Topline
+from benchmarks.task import (Checklist, Direction, Method, MethodKind, Metric, Option, Output, Param, Shows, Task,
+                             Topline)
 from benchmarks.tasks._sbi.sizes import BUDGETS, DESCRIPTIONS, Budget
 
 #: sbi-benchmark/sbibm commit holding the reference files (same files as the 1.1.0 wheel).
@@ -48,7 +49,7 @@ def sbibm_dataset(task: str) -> Dataset:
 
 
 def make_task(name: str, summary: str, data: str, toplines: tuple[Topline, ...], budgets: Mapping[str, Budget] = BUDGETS,
-              descriptions: Mapping[str, str] = DESCRIPTIONS) -> Task:
+              descriptions: Mapping[str, str] = DESCRIPTIONS, smoke_shows: tuple[Shows, ...] = ()) -> Task:
     """The benchmark task ``name`` (a key of ``problems.PROBLEMS``) with the suite's methods.
 
     ``data`` (what the task's parameters and simulations are) and ``toplines`` (the best published
@@ -111,6 +112,7 @@ def make_task(name: str, summary: str, data: str, toplines: tuple[Topline, ...],
         method_input=f"benchmarks.tasks.{name}.data:method_input",
         test_targets=f"benchmarks.tasks.{name}.data:test_targets",
         output=OUTPUT,
+        smoke_shows=smoke_shows,
         evaluate=_M + "metrics:evaluate",
         figure=_M + "figure:figure",
         options=(

@@ -4,7 +4,7 @@ Prior, simulator, the closed-form posterior and the metric live in ``benchmarks.
 ``files/registry.txt`` lists the benchmark's observations and reference posterior samples.
 """
 
-from benchmarks.task import Topline
+from benchmarks.task import Shows, Topline
 from benchmarks.tasks._sbi.task import make_task
 from benchmarks.tasks.gaussian_linear.sizes import BUDGETS, DESCRIPTIONS
 
@@ -29,4 +29,5 @@ TASK = make_task(
     ),
     budgets=BUDGETS,
     descriptions=DESCRIPTIONS,
+    smoke_shows=(Shows("npe", "prior", margin=0.02), Shows("snpe", "prior", margin=0.03)),
 )

@@ -8,7 +8,7 @@ Heavy imports (torch, sklearn, pycollatinus) stay in the modules named by the st
 from pathlib import Path
 
 from benchmarks.data import Dataset, read_registry
-from benchmarks.task import (Checklist, Direction, Method, MethodKind, Metric, Option, Output, Param, Preset, Task,
+from benchmarks.task import (Checklist, Direction, Method, MethodKind, Metric, Option, Output, Param, Preset, Shows, Task,
                              Topline)
 from benchmarks.tasks.latin.sizes import BUDGETS, DESCRIPTIONS
 
@@ -134,4 +134,6 @@ TASK = Task(
                     "5-fold cross-validation by fragment"),
         ),
     ),
+    # at smoke (3 authors' worth of fragments) both families already leave the majority class far behind
+    smoke_shows=(Shows("cnn", "majority", margin=0.2), Shows("svm_bf", "majority", margin=0.4)),
 )

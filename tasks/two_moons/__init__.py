@@ -4,7 +4,7 @@ Prior, simulator and metric live in ``benchmarks.tasks._sbi``; ``files/registry.
 benchmark's observations and reference posterior samples.
 """
 
-from benchmarks.task import Topline
+from benchmarks.task import Shows, Topline
 from benchmarks.tasks._sbi.task import make_task
 from benchmarks.tasks.two_moons.sizes import BUDGETS, DESCRIPTIONS
 
@@ -30,4 +30,6 @@ TASK = make_task(
     ),
     budgets=BUDGETS,
     descriptions=DESCRIPTIONS,
+    # 500 simulations: ABC and sequential NPE already narrow the crescents; single-round NPE does not yet
+    smoke_shows=(Shows("rejection_abc", "prior", margin=0.1), Shows("snpe", "prior", margin=0.05)),
 )
