@@ -48,7 +48,7 @@ def test_run_then_leaderboard_then_compare(toy_tasks, results, tmp_path, capsys)
 
     page = tmp_path / "board.html"
     assert main(["leaderboard", "--results", str(results), "--format", "html", "--out", str(page)]) == 0
-    assert page.read_text().count("data:image/png;base64,") == 3  # two figures and the metric-time chart
+    assert page.read_text().count("data:image/png;base64,") == 4  # the overview, two figures and the metric-time chart
 
     other = tmp_path / "other"
     other.mkdir()

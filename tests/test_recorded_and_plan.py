@@ -8,6 +8,7 @@ import math
 import pytest
 from toy_run import run_toy
 
+from benchmarks.records.store import read_records
 from benchmarks.results import calibration, load, recorded
 from benchmarks.running.plan import Estimate, lines
 
@@ -67,7 +68,13 @@ def test_recorded_rows_stand_beside_a_new_run_and_give_the_plan_its_estimates(to
     assert "toy/smoke/zero seed 0: ~" in out.err and "(recorded ×" in out.err
     assert "toy/smoke/broken seed 0: ? (no estimate)" in out.err  # failed cells are never recorded
     assert "plan: 3 cells, ~" in out.err and "+ 1 cells without an estimate" in out.err
-    assert " recorded " in out.out  # the reference rows beside the new ones
+    # the reference runs beside the new ones: each method run again is one row, its recorded value beside it
+    from benchmarks.results.baselines import read_recorded
+    from benchmarks.results.leaderboard import build
+
+    [table] = build(read_records(new)[0], recorded=read_recorded(tmp_path / "baselines")[0])
+    assert {row.method: row.recorded is not None for row in table.rows} == {"zero": True, "mean": True,
+                                                                            "broken": False}
     # a second run estimates from this machine's own records first
     assert run_toy(new, "--force") == 1
     assert "toy/smoke/mean seed 0: ~0s (this machine)" in capsys.readouterr().err
@@ -77,7 +84,8 @@ def test_plan_lines_sum_known_estimates_and_count_unknown_ones():
     estimates = [Estimate("a", 30.0, "this machine"), Estimate("b", 90.0, "recorded ×2"), Estimate("c", math.nan, "no estimate")]
     text = lines(estimates, jobs=2)
     assert text[:3] == ["  a: ~30s (this machine)", "  b: ~1m30s (recorded ×2)", "  c: ? (no estimate)"]
-    assert text[3] == "plan: 3 cells, ~2m00s over 2 jobs: ~1m00s at best + 1 cells without an estimate"
+    # over two workers the schedule's length: b on one, a on the other
+    assert text[3] == "plan: 3 cells, ~2m00s over 2 workers: ~1m30s + 1 cells without an estimate"
 
 
 def test_cells_sharing_a_data_set_pay_its_load_once_unless_each_loads_its_own(toy_tasks):
@@ -95,7 +103,9 @@ def test_cells_sharing_a_data_set_pay_its_load_once_unless_each_loads_its_own(to
                         "status": "ok", "time_s": [110.0, 120.0], "load_s": [100.0, 100.0]})
     empty = own.iloc[:0]
     assert [e.seconds for e in estimate(cells, registry, own, empty)] == [110.0, 20.0]
-    assert [e.seconds for e in estimate(cells, registry, own, empty, jobs=2)] == [110.0, 120.0]
+    # a worker keeps the data it loaded for the next cell of the data set: the load is charged to the first
+    [first, second] = estimate(cells, registry, own, empty, jobs=2)
+    assert (first.seconds, first.load, second.seconds, second.load) == (110.0, 100.0, 20.0, 0.0)
 
 
 def test_the_calibration_file_is_read_back_or_ignored(tmp_path):

@@ -103,7 +103,7 @@ def test_runs_on_other_data_sets_are_separate_tables_and_say_why_no_published_ro
     assert set(tables) == {"pbmc", "user:0123abcd", "mixology"}
     assert not any(r.source == "published" for r in tables["user:0123abcd"].rows)
     assert tables["user:0123abcd"].notes == ["Runs on your data (user:0123abcd): no published numbers apply."]
-    assert "this task's are on: pbmc, tasic" in tables["mixology"].notes[0]
+    assert "this task's are on pbmc, tasic" in tables["mixology"].notes[0]
     assert "no published numbers apply" in render.to_markdown([tables["user:0123abcd"]])
 
 

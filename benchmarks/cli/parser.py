@@ -28,6 +28,19 @@ def _bounded(low: int, high: int):
     return parse
 
 
+def _jobs(text: str) -> int | str:
+    """``--jobs``: ``auto`` (every core this process may use) or a whole number of at least 1."""
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected auto or a whole number of at least 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected auto or a whole number of at least 1, got {text}")
+    return value
+
+
 def _minutes(text: str) -> float:
     """A claim's timeout: finite, more than 0 and at most a week (a claim is refreshed every few seconds)."""
     try:
@@ -59,7 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"run seeds 0..N-1 (default: 1 seed, 0; at most {MAX_SEEDS:,})")
     seeds.add_argument("--seed", type=_bounded(0, MAX_SEED), metavar="K", help="run seed K only (0 to 2^32 - 1)")
     run.add_argument("--device", default="auto", help="auto, cpu or cuda[:index] (default: auto)")
-    run.add_argument("--jobs", type=int, default=1, metavar="N", help="cells in parallel, each in its own process")
+    run.add_argument("--jobs", type=_jobs, default="auto", metavar="N",
+                     help="cells side by side in worker processes, while free memory allows (default: auto, every "
+                          "core); 1 runs them one by one in this process")
     run.add_argument("--results", default="results", help="results folder (default: results/)")
     run.add_argument("--force", action="store_true", help="rerun cells that already have an ok record")
     run.add_argument("--retry-failed", action="store_true",
@@ -86,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     board.add_argument("--results", default="results", help="results folder (default: results/)")
     board.add_argument("--format", choices=LEADERBOARD_FORMATS, default="terminal")
     board.add_argument("--out", help="write to this file instead of the terminal")
+    board.add_argument("--wide", action="store_true",
+                       help="terminal: every metric and note (the compact tables show the task's headline metrics)")
     board.add_argument("--baselines", help="baselines folder (default: the suite's baselines/)")
 
     compare = commands.add_parser("compare", help="metric changes from results folder A to B")

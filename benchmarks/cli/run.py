@@ -21,12 +21,14 @@ def run(args: argparse.Namespace) -> int:
     """``run``: plan the cells (options checked first), run them, print their leaderboard."""
     from benchmarks.running import provenance
     from benchmarks.running.cells import parse_assignments, plan
+    from benchmarks.running.context import available_cores
     from benchmarks.running.inputs import with_input_hashes
     from benchmarks.running.progress import CellProgress
     from benchmarks.running.scheduler import new_run_id, resolve_device, run_plan
 
     console = Console(stderr=True)
-    if args.jobs < 1:
+    jobs = available_cores() if args.jobs in (None, "auto") else int(args.jobs)
+    if jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     registry = registry_of(console)
     seeds = [args.seed] if args.seed is not None else list(range(args.seeds if args.seeds is not None else 1))
@@ -50,11 +52,12 @@ def run(args: argparse.Namespace) -> int:
     console.print(f"{len(cells)} cells on {device} ({args.executor}), results in {store.root}")
     from benchmarks.running.plan import show as show_plan
 
-    estimates = show_plan(cells, registry, store, jobs=args.jobs, force=args.force, console=console)
-    with CellProgress(len(cells), console, {e.label: e.seconds for e in estimates}) as progress:
+    estimates = show_plan(cells, registry, store, jobs=jobs, force=args.force, console=console)
+    with CellProgress(len(cells), console, {e.label: e for e in estimates}, jobs=jobs) as progress:
         if args.executor == "process":
-            summary = run_plan(cells, registry, setup, jobs=args.jobs, force=args.force,
-                               retry_failed=args.retry_failed, report=progress.report, progress=progress)
+            summary = run_plan(cells, registry, setup, jobs=jobs, force=args.force,
+                               retry_failed=args.retry_failed, report=progress.report, progress=progress,
+                               estimates={e.label: e for e in estimates})
         else:
             summary = cluster.submit(cells, registry, setup, kind=args.executor, settings=_cluster_settings(args),
                                      force=args.force, retry_failed=args.retry_failed, wait=not args.no_wait,
@@ -92,7 +95,7 @@ def _conclude(args: argparse.Namespace, cells: list, registry: Registry, store: 
     ours = [record for record in records if (record["task"], record["size"]) in shown]
     published, _ = baselines.read_published(baselines.default_folder())
     recorded, _ = baselines.read_recorded(baselines.default_folder())
-    render.to_terminal(leaderboard.build(ours, published, recorded))
+    render.to_terminal(leaderboard.build(ours, published, recorded, tasks=registry.tasks))
     console.print(f"ran {len(summary.ran)} cells, skipped {len(summary.skipped)} with ok records (--force reruns them)"
                   + (f", {len(summary.elsewhere)} running elsewhere" if summary.elsewhere else "")
                   + (f", {len(summary.held_back)} that crashed a runner (--retry-failed reruns them)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -34,14 +35,15 @@ def leaderboard_command(args: argparse.Namespace) -> int:
     recorded, recorded_warnings = baselines.read_recorded(folder)
     for warning in [*warnings, *published_warnings, *recorded_warnings]:
         console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
-    tables = leaderboard.build(records, published, recorded)
+    tasks = discover().tasks  # what each task declares about reading its tables (headline, fallback, note)
+    tables = leaderboard.build(records, published, recorded, tasks=tasks)
     if args.format == "terminal" and not args.out:
-        render.to_terminal(tables)
+        render.to_terminal(tables, wide=args.wide)
         return 0
     if args.format == "parquet":
         return _write_parquet(tables, args.out, console)
     text = {
-        "terminal": lambda: _terminal_text(tables),
+        "terminal": lambda: _terminal_text(tables, args.wide),
         "markdown": lambda: render.to_markdown(tables),
         "csv": lambda: render.to_csv(tables),
         "html": lambda: _report(records, published, recorded, heading=f"Leaderboard of {store.root}"),
@@ -60,9 +62,11 @@ def _report(records: list, published: list, recorded: list, heading: str) -> str
     from benchmarks.results import report
 
     frame = results.concat([results.frame_of(records), results.frame_of(recorded, "recorded")])
-    tables = leaderboard.tables_of(frame, published, records, recorded_alone=True, recorded=recorded)
-    registry = discover()  # the checklists of the tasks it knows; tables of other tasks go without
-    return report.page(tables, frame, heading, {name: task.checklist for name, task in registry.tasks.items()})
+    registry = discover()
+    tables = leaderboard.tables_of(frame, published, records, recorded_alone=True, recorded=recorded,
+                                   tasks=registry.tasks)  # the checklists of the tasks it knows; tables of other tasks go without
+    return report.page(tables, frame, heading, {name: task.checklist for name, task in registry.tasks.items()},
+                       tasks=registry.tasks, published=published)
 
 
 def _write_parquet(tables: list[leaderboard.Table], out: str | None, console: Console) -> int:
@@ -74,9 +78,10 @@ def _write_parquet(tables: list[leaderboard.Table], out: str | None, console: Co
     return 0
 
 
-def _terminal_text(tables: list[leaderboard.Table]) -> str:
-    console = Console(record=True, width=200, file=open("/dev/null", "w"))  # noqa: SIM115
-    render.to_terminal(tables, console)
+def _terminal_text(tables: list[leaderboard.Table], wide: bool) -> str:
+    """The terminal's text for a file: 100 columns, as a terminal shows it (``--wide``: 200)."""
+    console = Console(record=True, width=200 if wide else 100, file=open(os.devnull, "w"))  # noqa: SIM115
+    render.to_terminal(tables, console, wide=wide)
     return console.export_text()
 
 

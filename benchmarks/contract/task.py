@@ -50,12 +50,16 @@ class MethodKind(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Metric:
-    """One reported number. The first metric of a task is its primary one."""
+    """One reported number. The first metric of a task is its primary one.
+
+    ``ideal``: the value of a perfect answer (C2ST 0.5, an F1 of 1, an error of 0), where there is one: the
+    report scales each task between its control (0) and this (1), as Open Problems does."""
 
     name: str
     direction: Direction
     unit: str = ""
     description: str = ""
+    ideal: float | None = None
 
     def better(self, a: float, b: float) -> bool:
         """Whether value ``a`` is strictly better than ``b``."""
@@ -84,6 +88,9 @@ class Method:
     ``origin``: where the function comes from: ``suite`` for a task's own methods, else the file,
     module or entry point of a method from outside the suite, and ``source_hash`` the content hash of its
     source file (part of the key: editing the file reruns its cells).
+    ``threads``: the CPU threads its cells use, whatever ``--jobs`` is (None: 1); a cell gets
+    ``min(threads, available cores)`` in every mode, so its numbers do not depend on how many cells run beside it.
+    Declare 2 only for a method that gains from a second core and weighs in the run's time.
     """
 
     name: str
@@ -95,9 +102,13 @@ class Method:
     version: int = 1
     origin: str = "suite"
     source_hash: str | None = None
+    threads: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", tuple(self.params))
+        if self.threads is not None and (isinstance(self.threads, bool) or not isinstance(self.threads, int)
+                                         or self.threads < 1):
+            raise ValueError(f"method {self.name!r}: threads must be a whole number of at least 1, got {self.threads!r}")
         if isinstance(self.kind, str) and not isinstance(self.kind, MethodKind):
             object.__setattr__(self, "kind", MethodKind(self.kind))
 
@@ -170,13 +181,15 @@ class Topline:
     error measured on the data) or ``control`` (a method that cannot be beaten by construction, such
     as Open Problems' ``true_features``); ``dataset``: the id of the data it was measured on, as run
     records name theirs (:mod:`benchmarks.data.dataset_id`), so that it is compared only with runs on
-    the same data; ``protocol``: how it was measured, where that differs from the suite's runs.
+    the same data; ``protocol``: how it was measured, where that differs from the suite's runs; ``short``:
+    the number in a few words for the leaderboard's answer sentence ("DeepLabCut 3.0's 2.01 px").
     """
 
     result: str
     kind: str
     dataset: str
     protocol: str = ""
+    short: str = ""
 
 
 @dataclass(frozen=True)
@@ -246,6 +259,12 @@ class Task:
     :func:`benchmarks.check.check_task` looks for in the view. ``output``: what a method returns and its
     check (:class:`Output`). ``presets``: named parameter settings of its methods (:class:`Preset`).
     ``smoke_shows``: the comparisons its smoke size already shows (:class:`Shows`).
+    How results read: ``headline`` names the (at most three) metrics that matter most after the primary, which
+    the compact leaderboard shows beside it (every metric is in ``--wide``, CSV and HTML);
+    ``fallback_metric`` ranks where the primary cannot separate the methods (every row equal, or none
+    scored); ``answer_note`` says in words why the answer differs from the paper's where the task knows it
+    (another protocol, a claim on other metrics, too small a budget): the answer adds it where the best model
+    does not beat the best baseline or the primary metric cannot rank.
     ``options`` are settings of the data (every cell's key holds them); a method's own settings are its
     :class:`Param` declarations.
     """
@@ -272,10 +291,14 @@ class Task:
     output: Output | None = None
     presets: tuple[Preset, ...] = ()
     smoke_shows: tuple[Shows, ...] = ()
+    headline: tuple[str, ...] = ()
+    fallback_metric: str | None = None
+    answer_note: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "presets", tuple(self.presets))
         object.__setattr__(self, "smoke_shows", tuple(self.smoke_shows))
+        object.__setattr__(self, "headline", tuple(self.headline))
         object.__setattr__(self, "metrics", tuple(self.metrics))
         object.__setattr__(self, "methods", tuple(self.methods))
         object.__setattr__(self, "options", tuple(self.options))
@@ -365,6 +388,12 @@ def contract_problems(task: Task) -> list[str]:
     problems += _budget_problems(task)
     problems += _method_problems(task)
     problems += _shows_problems(task)
+    metric_names = [metric.name for metric in task.metrics]
+    unknown = [name for name in (*task.headline, task.fallback_metric) if name is not None and name not in metric_names]
+    if unknown:
+        problems.append(f"headline or fallback_metric names unknown metrics {unknown}")
+    if len(task.headline) > 3 or (task.metrics and task.metrics[0].name in task.headline):
+        problems.append("headline: at most three metrics, the primary not among them (it is always shown)")
     names = set(task.row_names())
     for a, b in task.pairs or ():
         unknown = [name for name in (a, b) if name not in names]

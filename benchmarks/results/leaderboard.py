@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from benchmarks.contract.task import Task
 from benchmarks.data.dataset_id import is_user
 from benchmarks.records.schema import DONE
 from benchmarks.results import frame as results
@@ -56,6 +57,10 @@ class Row:
     citation: str = ""
     note: str = ""
     paired: str = ""  # outcome of the paired tests of this method, in words
+    # a run row's recorded reference run (baselines/recorded) of the same method and options: its primary metric
+    recorded: tuple[float, float] | None = None
+    recorded_differs: bool = False  # the run is off the recorded value by more than max(2 std, 1 %)
+    footnote: int = 0  # a published row's note: its number among the table's footnotes (1-based; 0: none)
 
     @property
     def complete(self) -> bool:
@@ -75,11 +80,24 @@ class Table:
     tests: list[PairTest] = field(default_factory=list)
     dataset: str = ""  # the data set id of its runs ("" for records written before runs named theirs)
     notes: list[str] = field(default_factory=list)  # lines under the table: why no published row stands here
+    headline: list[str] = field(default_factory=list)  # metrics the compact table shows beside the primary
+    rank_by: str = ""  # the metric that ranked the rows: the primary, or the task's fallback where it ties
+    answer: str = ""  # the table's answer in one or two sentences (:mod:`benchmarks.results.answer`)
+    footnotes: list[str] = field(default_factory=list)  # the published rows' notes, each once (``Row.footnote``)
 
     @property
     def primary(self) -> MetricInfo:
-        """The metric that ranks the table."""
+        """The task's primary metric (the first)."""
         return self.metrics[0]
+
+    def metric(self, name: str) -> MetricInfo:
+        """The metric called ``name`` (the primary when not found)."""
+        return next((m for m in self.metrics if m.name == name), self.primary)
+
+    @property
+    def ranking(self) -> MetricInfo:
+        """The metric that ranked the rows."""
+        return self.metric(self.rank_by or self.primary.name)
 
 
 def build(
@@ -88,21 +106,26 @@ def build(
     recorded: Iterable[dict[str, Any]] = (),
     *,
     recorded_alone: bool = False,
+    tasks: Mapping[str, Task] | None = None,
 ) -> list[Table]:
     """Leaderboard tables, sorted by task, size and data set, from run records and baselines.
 
     Recorded runs stand beside runs on the same task, size and data set; ``recorded_alone`` also
     makes tables of recorded runs that no run matches (always, when there are no runs at all).
+    ``tasks`` (name -> Task, the registry's) gives each table what its task declares about reading it:
+    the headline metrics, the fallback ranking and the answer's note; tables of other tasks go without.
     """
     records = list(records)
     frame = results.concat([results.frame_of(records, "run"), results.frame_of(recorded, "recorded")])
-    return tables_of(frame, published, records, recorded_alone=recorded_alone, recorded=recorded)
+    return tables_of(frame, published, records, recorded_alone=recorded_alone, recorded=recorded, tasks=tasks)
 
 
 def tables_of(frame: pd.DataFrame, published: Sequence[PublishedValue] = (), records: Sequence[dict[str, Any]] = (),
-              *, recorded_alone: bool = False, recorded: Iterable[dict[str, Any]] = ()) -> list[Table]:
+              *, recorded_alone: bool = False, recorded: Iterable[dict[str, Any]] = (),
+              tasks: Mapping[str, Task] | None = None) -> list[Table]:
     """Leaderboard tables from a frame of :mod:`benchmarks.results.frame`; ``records`` (with items) for the paired
-    tests, and ``recorded`` ones as partners of added rows where the suite's methods were not run."""
+    tests, and ``recorded`` ones as partners of added rows where the suite's methods were not run. A method both
+    run and recorded is one row, with the recorded value beside its own (``Row.recorded``)."""
     tables: dict[tuple[str, str, str], Table] = {}
     if not frame.empty:
         frame = frame[frame["task_version"] == frame.groupby("task")["task_version"].transform("max")]
@@ -114,9 +137,80 @@ def tables_of(frame: pd.DataFrame, published: Sequence[PublishedValue] = (), rec
             tables[(task, size, dataset)].dataset = dataset
     _attach_pair_tests(tables, records, list(recorded))
     _attach_published(tables, published)
+    from benchmarks.results.answer import answer
+
     for table in tables.values():
-        table.rows.sort(key=lambda row: _rank_key(row, table.metrics))
+        task = (tasks or {}).get(table.task)
+        _merge_recorded(table)
+        _read_as_declared(table, task)
+        table.rows.sort(key=lambda row: _rank_key(row, _ranking_order(table)))
+        _number_footnotes(table)
+        table.answer = answer(table, task)
     return [tables[key] for key in sorted(tables)]
+
+
+def _merge_recorded(table: Table) -> None:
+    """One row per method and options: a recorded run of a method run here becomes that row's ``recorded``."""
+    runs = {(row.method, row.options): row for row in table.rows if row.source == "run"}
+    kept = []
+    for row in table.rows:
+        run = runs.get((row.method, row.options)) if row.source == "recorded" else None
+        if run is None:
+            kept.append(row)
+            continue
+        run.recorded = row.stats.get(table.primary.name, (math.nan, math.nan))
+        run.recorded_differs = differs(run.stats.get(table.primary.name, (math.nan, math.nan)), run.recorded)
+    table.rows = kept
+
+
+def _number_footnotes(table: Table) -> None:
+    """Each published row's citation and note become one numbered footnote, written once for rows sharing it."""
+    for row in table.rows:
+        text = "; ".join(filter(None, [row.citation, row.note])) if row.source == "published" else ""
+        if not text:
+            continue
+        if text not in table.footnotes:
+            table.footnotes.append(text)
+        row.footnote = table.footnotes.index(text) + 1
+
+
+def differs(run: tuple[float, float], recorded: tuple[float, float]) -> bool:
+    """Whether a run's mean is off its recorded mean by more than max(2 std, 1 %) (either std; NaN ones left out)."""
+    (mean, std), (reference, reference_std) = run, recorded
+    if math.isnan(mean) or math.isnan(reference):
+        return math.isnan(mean) != math.isnan(reference)
+    spreads = [2 * value for value in (std, reference_std) if not math.isnan(value)]
+    return abs(mean - reference) > max([*spreads, 0.01 * abs(reference)])
+
+
+def _read_as_declared(table: Table, task: Task | None) -> None:
+    """The task's headline metrics and, where the primary cannot separate the rows, its fallback ranking."""
+    known = [metric.name for metric in table.metrics]
+    declared = [name for name in (task.headline if task else ()) if name in known]
+    table.headline = declared or [name for name in known[1:3] if not name.endswith("_std")]
+    table.rank_by = table.primary.name
+    if not _separates(table, table.primary.name):
+        fallback = task.fallback_metric if task else None
+        table.rank_by = fallback if fallback in known else next(
+            (name for name in known[1:] if _separates(table, name)), table.primary.name)
+    if table.rank_by != table.primary.name and table.rank_by in table.headline:
+        table.headline.remove(table.rank_by)
+    if table.rank_by != table.primary.name:
+        table.headline.insert(0, table.rank_by)
+
+
+def _separates(table: Table, metric: str) -> bool:
+    """Whether the metric's means differ between the suite's rows (run or recorded)."""
+    values = {round(row.stats.get(metric, (math.nan, math.nan))[0], 12) for row in table.rows
+              if row.source != "published"}
+    values = {value for value in values if not math.isnan(value)}
+    return len(values) > 1
+
+
+def _ranking_order(table: Table) -> list[MetricInfo]:
+    """The ranking metric first, then the others in the task's order (ties go to the next)."""
+    first = table.ranking
+    return [first, *(metric for metric in table.metrics if metric.name != first.name)]
 
 
 def _table(task: str, size: str, group: pd.DataFrame) -> Table:
@@ -228,15 +322,20 @@ def _attach_published(tables: dict[tuple[str, str, str], Table], published: Sequ
 
 
 def _why_no_published(table: Table, published: Sequence[PublishedValue]) -> str:
-    elsewhere = sorted({v.dataset or "no data set named" for v in published if v.task == table.task})
+    ours = [v for v in published if v.task == table.task]
     if is_user(table.dataset):
         return f"Runs on your data ({table.dataset}): no published numbers apply."
     if not table.dataset:
         return ("These records name no data set (written before runs recorded theirs): "
                 "published numbers are not shown beside them; run again to compare.")
-    if not elsewhere:
+    if not ours:
         return f"No published numbers for task {table.task}."
-    return f"No published numbers on {table.dataset} at size {table.size}; this task's are on: {', '.join(elsewhere)}."
+    sizes = sorted({v.size for v in ours if v.dataset == table.dataset and v.size != "*"})
+    if sizes:
+        return (f"No published numbers at size {table.size} on {table.dataset}; there are at size"
+                f"{'s' if len(sizes) > 1 else ''} {', '.join(sizes)}.")
+    elsewhere = sorted({v.dataset or "no data set named" for v in ours})
+    return f"No published numbers on {table.dataset}; this task's are on {', '.join(elsewhere)}."
 
 
 def _rank_key(row: Row, metrics: Sequence[MetricInfo]) -> tuple[Any, ...]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import html
+import os
 
 import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from benchmarks.results.columns import ranked, table_cells, table_headers, title
+from benchmarks.results.columns import (compact_cells, compact_headers, compact_legend, ranked, short_title, table_cells,
+                                        table_headers, title)
 from benchmarks.results.leaderboard import Table
 
 if TYPE_CHECKING:
@@ -25,8 +27,53 @@ def wide_console() -> "Console":
     return console if console.is_terminal else Console(width=160)
 
 
-def to_terminal(tables: Sequence[Table], console: object | None = None) -> None:
-    """Print the tables with rich (to the terminal's width, or 160 columns off-terminal)."""
+def to_terminal(tables: Sequence[Table], console: "Console | None" = None, *, wide: bool = False) -> None:
+    """Print each table's answer, then its compact table (fitted to the console's width: the last headline
+    metrics give way first), the marks and numbered notes under it. ``wide``: every metric and note, as
+    before (:func:`to_terminal_wide`)."""
+    if wide:
+        to_terminal_wide(tables, console)
+        return
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table as RichTable
+
+    console = console or wide_console()
+    if not tables:
+        console.print("No results.")
+    for table in tables:
+        console.print()
+        console.rule(f"[bold]{escape(short_title(table))}[/bold]", align="left")
+        if table.answer:
+            console.print(escape(table.answer), highlight=False)
+        fitted = None
+        for headline in range(len(table.headline), -1, -1):
+            fitted = RichTable(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, show_edge=False)
+            for header in compact_headers(table, headline):
+                fitted.add_column(escape(header), no_wrap=True)
+            for rank, row in ranked(table):
+                style = "dim" if row.source in ("published", "recorded") else ("yellow" if not row.complete else None)
+                fitted.add_row(*(escape(c) for c in compact_cells(table, rank, row, headline)), style=style)
+            if rendered_width(fitted) <= console.width:
+                break
+        console.print(fitted)
+        # the answer says where the published numbers are; the notes repeat it (shown with --wide)
+        for line in [*compact_legend(table), *([] if table.answer else table.notes)]:
+            console.print(f"[dim]{escape(line)}[/dim]", highlight=False)
+
+
+def rendered_width(renderable: object) -> int:
+    """The columns ``renderable`` takes when nothing forces it narrower (its widest rendered line)."""
+    from rich.console import Console
+
+    with open(os.devnull, "w") as sink:
+        console = Console(width=10_000, file=sink, record=True)
+        console.print(renderable)
+    return max((len(line.rstrip()) for line in console.export_text().splitlines()), default=0)
+
+
+def to_terminal_wide(tables: Sequence[Table], console: object | None = None) -> None:
+    """Print the tables with every metric and note (rich; to the terminal's width, or 160 columns off-terminal)."""
     from rich.markup import escape
     from rich.table import Table as RichTable
 
@@ -82,7 +129,11 @@ def to_frame(tables: Sequence[Table]) -> "pd.DataFrame":
             rows.append({"task": table.task, "size": table.size, "dataset": table.dataset,
                          "task_version": table.version, "rank": rank, "method": row.method, "kind": row.kind,
                          "source": row.source, "n_ok": row.n_ok, "n_failed": row.n_failed, "n_missing": row.n_missing,
-                         **stats, "time_s": row.time_s, "peak_rss_mb": row.peak_rss_mb, "options": row.options,
+                         **stats, "ranked_by": table.ranking.name,
+                         "recorded_mean": row.recorded[0] if row.recorded else math.nan,
+                         "recorded_std": row.recorded[1] if row.recorded else math.nan,
+                         "recorded_differs": row.recorded_differs,
+                         "time_s": row.time_s, "peak_rss_mb": row.peak_rss_mb, "options": row.options,
                          "citation": row.citation, "note": row.note, "paired_test": row.paired})
     frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["task", "size", "dataset", "rank", "method"])
     frame["rank"] = frame["rank"].astype("Int64")

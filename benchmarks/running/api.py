@@ -29,7 +29,7 @@ from benchmarks.records.store import ResultStore, read_records
 from benchmarks.results import frame as results_frame
 from benchmarks.running import provenance
 from benchmarks.running.cells import Cell
-from benchmarks.running.context import RunContext, available_cores
+from benchmarks.running.context import RunContext, available_cores, method_threads
 from benchmarks.running.execution import RunSetup, check_output, method_view
 from benchmarks.running.inputs import with_input_hashes
 
@@ -58,14 +58,15 @@ class TaskHandle:
     def context(self, size: str = "smoke", seed: int = 0, **options: Any) -> RunContext:
         """The run context a method receives in a cell of ``size`` and ``seed`` (options as ``--set`` takes them)."""
         resolved = self.task.resolve_options(options)
+        # the threads run gives a method that declares none (method_threads), so a notebook's numbers are run's
         return RunContext(task=self.task.name, size=size, seed=seed, budget=self.task.budget(size, resolved),
-                          options=resolved, device_name=self.device, threads=available_cores(), method="notebook")
+                          options=resolved, device_name=self.device, threads=method_threads(None), method="notebook")
 
     def load(self, size: str = "smoke", seed: int = 0, **options: Any) -> Any:
         """The data a method receives at ``size`` and ``seed``: the task's view, without the test targets."""
         ctx = self.context(size, seed, **options)
         load_ctx = RunContext(task=ctx.task, size=size, seed=seed, budget=ctx.budget, options=ctx.options,
-                              device_name=self.device, threads=ctx.threads)
+                              device_name=self.device, threads=available_cores())  # a load's, as in run
         data = resolve(self.task.load)(size, seed, load_ctx)
         view = method_view(self.task, data)
         self._loaded[id(view)] = (view, data)

@@ -8,8 +8,9 @@ checks what the contract promises:
 - ``load``: deterministic in the seed (same data hash twice);
 - each method: runs; every declared metric comes back (NaN only with a note); the same seed gives
   the same metrics and items; the data are the same after the method as before it; the figure is
-  written when the task declares one; the cell (load + method + evaluate) is timed with the cell
-  held to 2 CPU threads, and judged against ``max_seconds`` when one is given.
+  written when the task declares one; the cell (load + method + evaluate) is timed on the threads a run
+  gives it (its method's ``threads``, at most 2: a 2-core laptop), and judged against ``max_seconds`` when
+  one is given.
 
 Ordinary tests run the check without a time limit (the seconds are in the report): a shared
 machine's load must not fail them. ``tests/perf/test_smoke_cells.py`` holds every task's smoke
@@ -37,8 +38,9 @@ from benchmarks.running.context import held_threads
 from benchmarks.running.execution import LoadedData, RunSetup, StageError, load_data, method_view, run_cell
 from benchmarks.running.withheld import leaks
 
-#: A smoke cell's limit, in seconds of wall time with 2 CPU threads.
+#: A smoke cell's limit, in seconds of wall time on a 2-core laptop.
 SMOKE_LIMIT_S = 60.0
+#: The cores of that laptop: a cell runs on min(its method's ``threads``, this), as ``run`` gives it there.
 CHECK_THREADS = 2
 KINDS = ("control", "baseline", "model")
 #: Where each function of ``TASK`` lives in a task folder (the last parts of its module's name).

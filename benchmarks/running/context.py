@@ -39,6 +39,12 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def method_threads(declared: int | None) -> int:
+    """The CPU threads of a cell whose method declares ``declared`` (``Method.threads``; None: 1): at most the
+    cores this process may use, and never a share that depends on ``--jobs``, so a cell's numbers do not either."""
+    return max(1, min(declared or 1, available_cores()))
+
+
 def _stream_key(part: int | str) -> int:
     """Stream names may be words ("split", "abc"): a stable 32-bit number for each."""
     if isinstance(part, bool) or not isinstance(part, (int, str)):
@@ -54,7 +60,8 @@ class RunContext:
     fields that budget options and the method's budget parameters set; ``options``: the task's data
     options, typed and checked; ``params``: the method's parameter values (the keyword arguments it
     receives, budget parameters resolved; empty while loading);
-    ``threads``: CPU threads the cell may use; ``method``: None while loading; ``phases``: the
+    ``threads``: CPU threads the cell may use (its method's ``threads``, see :func:`method_threads`);
+    ``method``: None while loading; ``phases``: the
     wall and CPU seconds of each phase timed with :meth:`phase`, which the runner writes into the
     record's timings (``method/train``, ``load/simulate``).
     """
@@ -182,7 +189,12 @@ def make_context(task: "Task", size: str = "smoke", seed: int = 0, options: Mapp
 
     resolved = task.resolve_options(options)
     budget, values = task.budget(size, resolved), {}
+    declared = None
     if method is not None:
-        budget, values = bind(by_name(task, method, params), budget)
+        variant = by_name(task, method, params)
+        budget, values = bind(variant, budget)
+        declared = variant.method.threads
+    # the runner's rule (``method_threads``); without a method (a load), every core as in a run
+    rule = method_threads(declared) if method is not None else available_cores()
     return RunContext(task=task.name, size=size, seed=seed, budget=budget, options=resolved, device_name=device,
-                      threads=threads or available_cores(), method=method, reporter=reporter, params=values)
+                      threads=threads or rule, method=method, reporter=reporter, params=values)

@@ -12,6 +12,7 @@ The task's ``load`` and method receive a :class:`~benchmarks.running.context.Run
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from benchmarks.records.store import SCHEMA, ResultStore, atomic_output
 from benchmarks.running import measure
 from benchmarks.running.cells import Cell
 from benchmarks.running.claims import CLAIM_TIMEOUT_S
-from benchmarks.running.context import RunContext, available_cores
+from benchmarks.running.context import RunContext, available_cores, held_threads, method_threads
 from benchmarks.running.progress import Reporter
 
 
@@ -54,13 +55,14 @@ class StageError(Exception):
 @dataclass
 class RunSetup:
     """What every cell of one ``run`` shares: where records go, the device, provenance, the run's id,
-    and the CPU threads each cell may use (all cores here, a share of them in ``--jobs`` workers)."""
+    and a cap on the CPU threads of a cell (0: none). A cell's threads are its method's
+    (:func:`~benchmarks.running.context.method_threads`) whatever ``--jobs`` is; a load's every core."""
 
     store: ResultStore
     device: str  # "cpu" or "cuda[:k]"
     provenance: dict[str, Any]
     run_id: str
-    threads: int = 0  # 0: every core this process may use
+    threads: int = 0  # at most this many threads per cell (0: no cap beyond the rule)
     claim_timeout_s: float = CLAIM_TIMEOUT_S  # a claim from another host unrefreshed this long is dead
 
     def context(self, task: Task, cell: Cell, method: str | None, reporter: Reporter | None = None) -> RunContext:
@@ -68,10 +70,13 @@ class RunSetup:
         replace the budget's fields of the same name."""
         budget = task.budget(cell.size, cell.options)
         params: dict[str, Any] = {}
+        threads = available_cores()  # a load: deterministic in the seed whatever its threads
         if method is not None:
-            budget, params = bind(cell.resolved(task), budget)
+            variant = cell.resolved(task)
+            budget, params = bind(variant, budget)
+            threads = method_threads(variant.method.threads)
         return RunContext(task=task.name, size=cell.size, seed=cell.seed, budget=budget, options=cell.options,
-                          device_name=self.device, threads=self.threads or available_cores(), method=method,
+                          device_name=self.device, threads=min(threads, self.threads or threads), method=method,
                           reporter=reporter, params=params)
 
 
@@ -112,7 +117,9 @@ def run_cell(
         ctx = setup.context(task, cell, cell.method, reporter)
         view = method_view(task, loaded.data)
         try:
-            output = _stage("method", timings, lambda: resolve(cell.resolved(task).method.fn)(view, ctx, **ctx.params))
+            # BLAS and OpenMP (and torch, where imported) on the cell's threads in every mode: same numbers at any --jobs
+            with held_threads(ctx.threads, sys.modules.get("torch")):
+                output = _stage("method", timings, lambda: resolve(cell.resolved(task).method.fn)(view, ctx, **ctx.params))
         finally:
             timings.update(phase_timings("method", ctx.phases))
         try:  # no timing of its own: a check of shapes and types

@@ -1,4 +1,10 @@
-"""Timings and peak memory of a stage of a cell."""
+"""Timings and peak memory of a stage of a cell.
+
+A record's ``peak_rss_mb`` is the peak resident memory of the process that ran the cell, reset when its load
+and its method start (:func:`reset_peak_rss`): the larger of the load's peak and the method and evaluate's.
+A ``--jobs`` worker runs cell after cell, so the peak holds what the worker has (the interpreter, imported
+libraries, the data the cell runs on), not what its earlier cells used; a cell whose data the worker kept
+from an earlier cell reports that load's peak, as with ``--jobs 1``."""
 
 from __future__ import annotations
 

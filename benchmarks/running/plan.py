@@ -8,17 +8,19 @@ An estimate comes, in this order, from
    machine's time for a fixed workload over the recording machine's (:mod:`benchmarks.results.calibration`);
 
 and is unknown otherwise. An estimate is the mean of the matching cells' method + evaluate wall
-time, plus their load where the cell pays for one: with ``--jobs 1`` the cells of one data set
-share a single load (recorded in each of their records), which only the first of them pays; in
-``--jobs N`` workers every cell loads its own. The total assumes the cells run one after the
-other (``--jobs N`` divides it by up to N).
+time, plus their load where the cell pays for one: the cells of one data set share a single load
+(recorded in each of their records), which only the first of them pays, as a worker keeps the data it
+loaded for the next cell of the same data set. An estimate also carries the mean peak memory of the
+matching cells, which the scheduler needs free before it starts a cell beside others.
+
+The total is the schedule's length: :func:`simulate` plays the scheduler's order (longest first over
+``jobs`` workers, a worker keeping to the data set it holds) on the estimates.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +29,9 @@ import pandas as pd
 from benchmarks.data.dataset_id import dataset_of
 from benchmarks.results import calibration
 from benchmarks.running.progress import format_seconds
+from benchmarks.running.schedule import Estimate, simulate
 
-
-@dataclass(frozen=True)
-class Estimate:
-    """A cell's estimated seconds (NaN: unknown) and where the estimate came from."""
-    label: str
-    seconds: float
-    source: str  # "this machine", "recorded ×1.3" or "no estimate"
+__all__ = ["Estimate", "estimate", "lines", "show", "simulate"]
 
 
 def estimate(cells: Sequence[Any], registry: Any, own: pd.DataFrame, recorded: pd.DataFrame,
@@ -45,39 +42,41 @@ def estimate(cells: Sequence[Any], registry: Any, own: pd.DataFrame, recorded: p
     """
     own_means, recorded_means = _means(own), _means(recorded)
     factor: float | None = None
-    loaded: set[Any] = set()  # data sets already paid for (``--jobs 1``)
+    loaded: set[Any] = set()  # data sets already paid for: a worker keeps the data it loaded
     estimates = []
     for cell in cells:
         task = registry.get(cell.task)
         key = (cell.task, cell.size, cell.method, dataset_of(task, cell.size, cell.options, cell.inputs))
-        pays_load = jobs > 1 or cell.data_key() not in loaded
+        pays_load = cell.data_key() not in loaded
         loaded.add(cell.data_key())
         if key in own_means:
-            estimates.append(Estimate(cell.label(), _seconds(own_means[key], pays_load), "this machine"))
+            estimates.append(_estimate(cell, own_means[key], pays_load, 1.0, "this machine"))
         elif key in recorded_means:
             if factor is None:
                 factor = _scale(baselines_folder)
-            estimates.append(Estimate(cell.label(), _seconds(recorded_means[key], pays_load) * factor,
-                                      f"recorded ×{factor:.2g}"))
+            estimates.append(_estimate(cell, recorded_means[key], pays_load, factor, f"recorded ×{factor:.2g}"))
         else:
-            estimates.append(Estimate(cell.label(), math.nan, "no estimate"))
+            estimates.append(Estimate(cell.label(), math.nan, "no estimate", data_key=cell.data_key()))
     return estimates
 
 
-def _seconds(means: tuple[float, float], pays_load: bool) -> float:
-    load, work = means
-    return work + (load if pays_load else 0.0)
+def _estimate(cell: Any, means: tuple[float, float, float], pays_load: bool, factor: float, source: str) -> Estimate:
+    load, work, peak = means
+    load = load if pays_load else 0.0
+    return Estimate(cell.label(), (work + load) * factor, source, load * factor, peak, cell.data_key())
 
 
-def _means(frame: pd.DataFrame) -> dict[tuple[str, str, str, str], tuple[float, float]]:
-    """(load, method + evaluate) mean seconds per (task, size, method, data set) of the ok records."""
+def _means(frame: pd.DataFrame) -> dict[tuple[str, str, str, str], tuple[float, float, float]]:
+    """(load, method + evaluate) mean seconds and the mean peak memory (MiB) per (task, size, method, data set) of
+    the ok records."""
     if frame.empty:
         return {}
     ok = frame[(frame["status"] == "ok") & frame["time_s"].notna()].copy()
     ok["load"] = ok["load_s"].fillna(0.0)
     ok["work"] = ok["time_s"] - ok["load"]
-    means = ok.groupby(["task", "size", "method", "dataset"])[["load", "work"]].mean()
-    return {key: (float(row["load"]), float(row["work"])) for key, row in means.iterrows()}
+    ok["peak"] = ok["peak_rss_mb"] if "peak_rss_mb" in ok else math.nan
+    means = ok.groupby(["task", "size", "method", "dataset"])[["load", "work", "peak"]].mean()
+    return {key: (float(row["load"]), float(row["work"]), float(row["peak"])) for key, row in means.iterrows()}
 
 
 def _scale(baselines_folder: Path | None) -> float:
@@ -92,7 +91,7 @@ def lines(estimates: Sequence[Estimate], jobs: int = 1) -> list[str]:
            for e in estimates]
     known = [e.seconds for e in estimates if not math.isnan(e.seconds)]
     unknown = len(estimates) - len(known)
-    total = f"~{format_seconds(sum(known))}" + (f" over {jobs} jobs: ~{format_seconds(sum(known) / jobs)} at best"
+    total = f"~{format_seconds(sum(known))}" + (f" over {jobs} workers: ~{format_seconds(simulate(estimates, jobs))}"
                                                 if jobs > 1 else "")
     out.append(f"plan: {len(estimates)} cells, {total}" + (f" + {unknown} cells without an estimate" if unknown else ""))
     return out

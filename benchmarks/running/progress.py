@@ -30,6 +30,8 @@ T = TypeVar("T")
 LINE_INTERVAL_S = 30.0
 #: Seconds between two messages of one loop from a worker process to its parent.
 QUEUE_INTERVAL_S = 0.25
+#: The first item of a worker's message that carries a warning's text (not a loop's state).
+WARNING_MESSAGE = "warning"
 
 
 class Reporter(Protocol):
@@ -169,14 +171,17 @@ class CellProgress:
     log lines elsewhere. :meth:`drain` forwards the loops of worker processes to it.
     """
 
-    def __init__(self, total: int, console: Console, estimates: dict[str, float] | None = None) -> None:
+    def __init__(self, total: int, console: Console, estimates: dict[str, Any] | None = None, jobs: int = 1) -> None:
         self.console = console
         self.progress = Progress(
             TextColumn("cells"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[eta]}"),
             TextColumn("{task.description}"), console=console, disable=not console.is_terminal,
         )
-        # The plan's estimate of each cell still to run (label -> seconds; NaN: unknown): the ETA is their sum.
+        # The plan's estimate of each cell still to run (label -> Estimate, or seconds; NaN: unknown): the ETA is
+        # their schedule over ``jobs`` workers (schedule.simulate).
         self._left = dict(estimates or {})
+        self.jobs = jobs
+        self._warned: set[str] = set()
         self.bar = self.progress.add_task("", total=total, eta=self._eta())
         self.reporter: Reporter = BarReporter(self.progress) if console.is_terminal else LineReporter(console.file)
         self._drains: list[threading.Thread] = []
@@ -201,12 +206,22 @@ class CellProgress:
                     continue
                 if message is None:
                     return
-                self.reporter.update(*message)
+                if message[0] == WARNING_MESSAGE:
+                    self.warn(message[1])
+                else:
+                    self.reporter.update(*message)
 
         thread = threading.Thread(target=forward, name="worker progress", daemon=True)
         thread.start()
         self._drains.append(thread)
         return thread
+
+    def warn(self, text: str) -> None:
+        """Show a worker's warning, each text once per run (as Python shows one once per place in one process)."""
+        if text in self._warned:
+            return
+        self._warned.add(text)
+        self.progress.console.print(escape(text.rstrip()), highlight=False)
 
     def end_cell(self, label: str) -> None:
         """Forget the loops of a cell whose process ended (a dead worker leaves its bars open)."""
@@ -219,7 +234,11 @@ class CellProgress:
         if record is None:
             line = f"[dim]skip[/dim] {cell.label()} ({escape(reason)})"
         elif record.get("status") == "ok":
-            primary = next(iter(record.get("metrics", {}).items()), ("", None))
+            metrics = record.get("metrics", {})
+            # the task's primary metric (the first of its metric_info): a record read back has its keys sorted
+            name = next((info.get("name") for info in record.get("metric_info") or () if info.get("name") in metrics),
+                        next(iter(metrics), ""))
+            primary = (name, metrics.get(name))
             # the whole cell (load + method + evaluate): what the plan estimated
             seconds = sum((record.get("timings", {}).get(stage) or {}).get("wall_s") or 0.0
                           for stage in ("load", "method", "evaluate"))
@@ -235,8 +254,11 @@ class CellProgress:
         self.progress.update(self.bar, advance=1, description=cell.label(), eta=eta)
 
     def _eta(self) -> str:
-        known = [s for s in self._left.values() if s == s]  # NaN != NaN: no estimate
+        from benchmarks.running.schedule import Estimate, simulate
+
+        left = [e if isinstance(e, Estimate) else Estimate(label, e, "") for label, e in self._left.items()]
+        known = [e for e in left if e.seconds == e.seconds]  # NaN != NaN: no estimate
         if not known:
             return ""
-        unknown = len(self._left) - len(known)
-        return f"ETA ~{format_seconds(sum(known))}" + (f" + {unknown} cells unestimated" if unknown else "")
+        unknown = len(left) - len(known)
+        return f"ETA ~{format_seconds(simulate(known, self.jobs))}" + (f" + {unknown} cells unestimated" if unknown else "")

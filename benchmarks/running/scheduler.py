@@ -1,10 +1,13 @@
-"""Running the cells of a plan: in this process, or each in its own worker process.
+"""Running the cells of a plan: in this process, or in up to ``jobs`` worker processes.
 
 With ``jobs == 1`` cells run here, and methods of the same (task, size, seed, options) share
-one loaded dataset. With ``jobs > 1`` every cell gets a fresh process (spawned, not forked: no
-inherited threads or CUDA state), so its peak memory is its own and a crash — an exception, a
-segmentation fault, the out-of-memory killer — takes down that cell alone. The parent writes a
-``failed`` record for a worker that died without writing one; workers die with their parent.
+one loaded dataset. With ``jobs > 1`` cells run in persistent workers (spawned, not forked: no
+inherited threads or CUDA state), each a loop over cells that keeps the data of its last data set for
+the next cell of that set; the longest cells start first, and a cell starts beside others only while the
+free memory holds its expected peak. A crash — an exception, a segmentation fault, the out-of-memory
+killer — takes down that cell alone: the parent writes a ``failed`` record for a worker that died without
+writing one, and a fresh worker takes its place; workers die with their parent. A cell's threads are its
+method's (``Method.threads``) whatever ``jobs`` is, so its numbers do not depend on the number of workers.
 
 Every cell runs under a claim (:mod:`benchmarks.running.claims`), so any number of runs can share a
 results folder: a cell claimed by a live run is skipped ("running elsewhere"), one whose
@@ -15,6 +18,8 @@ take every rerun down with it; ``--retry-failed`` runs it again.
 
 from __future__ import annotations
 
+import contextlib
+import math
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -34,7 +39,7 @@ from benchmarks.running.execution import (LoadedData, RunSetup, StageError, load
                                           write_load_outcome)
 from benchmarks.running.lifeline import (Terminated, die_with_parent, guard_group, lead_own_group, stop_group,
                                          stop_if_terminated)
-from benchmarks.running.progress import QueueReporter, Reporter
+from benchmarks.running.progress import WARNING_MESSAGE, QueueReporter, Reporter
 
 WORKER_ENV = "BENCHMARKS_WORKER"
 EXIT_DISK = 74  # EX_IOERR: a worker that could not write its record
@@ -182,12 +187,15 @@ def run_plan(
     retry_failed: bool = False,
     report: Report | None = None,
     progress: Any = None,
+    estimates: Any = None,
 ) -> RunSummary:
     """Run every cell without an ``ok`` record (all of them with ``force``), each under a claim.
 
     ``progress``: the run's :class:`~benchmarks.running.progress.CellProgress`, which shows the loops
     inside cells (None: they go to :func:`~benchmarks.running.progress.default_reporter`). A record
-    that cannot be written stops the run: ``summary.disk_error`` says which file and why.
+    that cannot be written stops the run: ``summary.disk_error`` says which file and why. ``estimates``: the
+    plan's :class:`~benchmarks.running.schedule.Estimate` of each cell by label, which orders the workers' cells
+    (longest first) and gives their expected peak memory.
     """
     report = report or (lambda *_: None)
     summary = RunSummary()
@@ -196,10 +204,13 @@ def run_plan(
     try:
         if force:
             gate.note(todo)
-        if jobs <= 1:
-            _run_here(todo, registry, setup, summary, report, progress.reporter if progress else None, gate)
-        else:
-            _run_in_workers(todo, registry, setup, jobs, summary, report, progress, gate)
+        # A cell whose method cannot reach a worker process (a lambda, a function defined in a notebook) runs here.
+        here = todo if jobs <= 1 else [cell for cell in todo if not _picklable(cell)]
+        if len(here) < len(todo):
+            _run_in_workers([cell for cell in todo if cell not in here], registry, setup, jobs, summary, report,
+                            progress, gate, estimates)
+        if here:
+            _run_here(here, registry, setup, summary, report, progress.reporter if progress else None, gate)
     except KeyboardInterrupt as interruption:
         summary.interrupted = True
         summary.terminated = isinstance(interruption, Terminated)
@@ -210,29 +221,49 @@ def run_plan(
     return summary
 
 
+class HeldData:
+    """The data of the last data set a process loaded, which the next cell of that set reuses."""
+
+    def __init__(self) -> None:
+        self.key: tuple[Any, ...] | None = None
+        self.loaded: LoadedData | StageError | None = None
+
+    def run(self, task: Any, cell: Cell, setup: RunSetup, reporter: Reporter | None) -> dict[str, Any]:
+        """Run ``cell`` on the data held when it is its data set's, else load that first; returns its record."""
+        shared = self.key == cell.data_key() and self.loaded is not None
+        if not shared:
+            self.loaded = None  # free the previous data before loading the next
+            self.key = cell.data_key()
+            try:
+                self.loaded = load_data(task, cell, setup, reporter)
+            except StageError as failure:
+                self.loaded = failure
+        if isinstance(self.loaded, StageError):
+            # A load that failed (or does not apply) ends every method of that data, each with its own record.
+            return write_load_outcome(task, cell, setup, self.loaded)
+        return run_cell(task, cell, setup, self.loaded, data_shared=shared, reporter=reporter)
+
+
+def _picklable(cell: Cell) -> bool:
+    import pickle
+
+    try:
+        pickle.dumps(cell)
+    except Exception:  # noqa: BLE001 - pickle raises many kinds for what it cannot send
+        return False
+    return True
+
+
 def _run_here(cells: Sequence[Cell], registry: Registry, setup: RunSetup, summary: RunSummary, report: Report,
               reporter: Reporter | None, gate: Gate) -> None:
-    data_key: tuple[Any, ...] | None = None
-    loaded: LoadedData | StageError | None = None
+    held = HeldData()
     for cell in cells:
         stop_if_terminated()
         task = registry.get(cell.task)
         if not gate.open(cell, in_process=True):
             continue
         try:
-            shared = data_key == cell.data_key()
-            if not shared:
-                loaded = None  # free the previous data before loading the next
-                data_key = cell.data_key()
-                try:
-                    loaded = load_data(task, cell, setup, reporter)
-                except StageError as failure:
-                    loaded = failure
-            if isinstance(loaded, StageError):
-                # A load that failed (or does not apply) ends every method of that data, each with its own record.
-                record = write_load_outcome(task, cell, setup, loaded)
-            else:
-                record = run_cell(task, cell, setup, loaded, data_shared=shared, reporter=reporter)
+            record = held.run(task, cell, setup, reporter)
         finally:
             gate.close(cell)
         summary.ran.append(record)
@@ -240,55 +271,152 @@ def _run_here(cells: Sequence[Cell], registry: Registry, setup: RunSetup, summar
     stop_if_terminated()
 
 
+#: A cell starts beside others only while the free memory exceeds its expected peak this many times over.
+MEMORY_MARGIN = 1.2
+#: The expected peak of a cell without a recorded one, in MiB.
+DEFAULT_PEAK_MB = 1024.0
+
+
+def memory_allows(peak_mb: float, margin: float = MEMORY_MARGIN) -> bool:
+    """Whether the memory free now holds a cell of expected peak ``peak_mb`` (NaN: unknown, 1 GiB) with the margin."""
+    import psutil
+
+    need = (DEFAULT_PEAK_MB if peak_mb != peak_mb else peak_mb) * margin * 2**20
+    return psutil.virtual_memory().available > need
+
+
+@dataclass
+class _Worker:
+    """A worker process, the parent's end of its pipe, the data set it holds and the cell it runs (None: idle)."""
+
+    process: Any
+    conn: Any
+    key: tuple[Any, ...] | None = None
+    cell: Cell | None = None
+
+
 def _run_in_workers(
     cells: Sequence[Cell], registry: Registry, setup: RunSetup, jobs: int, summary: RunSummary, report: Report,
-    progress: Any, gate: Gate,
+    progress: Any, gate: Gate, estimates: Any = None,
 ) -> None:
-    from dataclasses import replace
-
-    from benchmarks.running.context import available_cores
+    """Up to ``jobs`` persistent workers: each runs one cell at a time and keeps the data of its last data set
+    for the next cell of that set. An idle worker gets a pending cell of the data set it holds where there is
+    one, else the longest pending cell; a cell starts beside others only while free memory allows it."""
+    from benchmarks.running.context import available_cores, method_threads
+    from benchmarks.running.schedule import Estimate, longest_first, pick
 
     spawn = multiprocessing.get_context("spawn")
-    pending = list(reversed(cells))
-    running: dict[int, tuple[Any, Cell]] = {}
-    worker_setup = replace(setup, threads=max(1, available_cores() // jobs))
+    known = dict(estimates or {})
+    unknown = Estimate("", math.nan, "no estimate")
+    pending = [cells[k] for k in longest_first([known.get(cell.label(), unknown) for cell in cells])]
+    workers: list[_Worker] = []
     queue = spawn.Queue() if progress is not None else None
     if queue is not None:
         progress.drain(queue)
-    try:
-        while pending or running:
-            while pending and len(running) < jobs:
-                cell = pending.pop()
-                if not gate.open(cell, in_process=False):  # the worker's death is not this process's
-                    continue
-                process = spawn.Process(
-                    target=_worker_main, args=(cell, worker_setup, queue, os.getpid()), name=f"cell {cell.label()}",
-                    daemon=False,
-                )
-                process.start()
-                running[process.sentinel] = (process, cell)
-            if not running:
+
+    def start_worker() -> _Worker:
+        ours, theirs = spawn.Pipe()
+        process = spawn.Process(target=_worker_main, args=(setup, queue, os.getpid(), theirs, available_cores()),
+                                name=f"worker {len(workers) + 1}", daemon=False)
+        process.start()
+        theirs.close()
+        return _Worker(process, ours)
+
+    def dispatch() -> None:
+        while pending:
+            idle = [w for w in workers if w.cell is None]
+            worker, index = None, 0
+            for candidate in idle:  # a worker that holds the data of a pending cell runs that cell
+                at = pick(pending, candidate.key, Cell.data_key)
+                if candidate.key is not None and pending[at].data_key() == candidate.key:
+                    worker, index = candidate, at
+                    break
+            else:
+                if idle:
+                    worker = idle[0]
+                elif len(workers) >= jobs:
+                    return
+            cell = pending[index]
+            if any(w.cell is not None for w in workers) and not memory_allows(
+                    known.get(cell.label(), unknown).peak_mb):
+                return  # at least one cell always runs; this one waits for memory to come free
+            del pending[index]
+            if not gate.open(cell, in_process=False):  # the worker's death is not this process's
                 continue
-            for sentinel in multiprocessing.connection.wait(list(running)):
-                process, cell = running.pop(sentinel)
-                process.join()
-                if progress is not None:
-                    progress.end_cell(cell.label())
+            if worker is None:
+                worker = start_worker()
+                workers.append(worker)
+            task = registry.get(cell.task)
+            threads = method_threads(cell.resolved(task).method.threads)
+            try:
+                worker.conn.send((cell, threads))
+            except (BrokenPipeError, OSError):  # it died while idle: the cell waits for another worker
+                gate.close(cell)
+                pending.insert(index, cell)
+                _retire(worker, workers)
+                continue
+            worker.cell, worker.key = cell, cell.data_key()
+
+    def finish(worker: _Worker, exitcode: int | None) -> None:
+        cell, worker.cell = worker.cell, None
+        assert cell is not None
+        if progress is not None:
+            progress.end_cell(cell.label())
+        try:
+            record = _worker_outcome(registry, cell, setup, exitcode)
+        finally:
+            gate.close(cell)
+        summary.ran.append(record)
+        report(cell, record)
+
+    try:
+        while True:
+            stop_if_terminated()
+            dispatch()
+            busy = [w for w in workers if w.cell is not None]
+            if not busy:
+                if not pending:
+                    break
+                continue  # every cell tried was claimed elsewhere or done meanwhile
+            ready = set(multiprocessing.connection.wait([w.conn for w in busy] + [w.process.sentinel for w in busy]))
+            for worker in busy:
+                if worker.conn not in ready and worker.process.sentinel not in ready:
+                    continue
+                done = False
                 try:
-                    record = _worker_outcome(registry, cell, setup, process.exitcode)
-                finally:
-                    gate.close(cell)
-                summary.ran.append(record)
-                report(cell, record)
+                    done = worker.conn.poll() and worker.conn.recv() == "done"
+                except (EOFError, OSError):
+                    pass
+                if done:
+                    finish(worker, 0)
+                elif not worker.process.is_alive() or worker.process.sentinel in ready:
+                    worker.process.join()
+                    finish(worker, worker.process.exitcode)  # a segfault, the OOM killer, os._exit
+                    _retire(worker, workers)  # replaced by a fresh worker while cells remain
     except BaseException:  # Ctrl-C, SIGTERM, a disk that fails: no worker may outlive the run
-        for process, _ in running.values():
-            stop_group(process)  # the worker turns SIGTERM into KeyboardInterrupt: no partial record
-        for process, _ in running.values():
-            process.join(timeout=30)
+        for worker in workers:
+            stop_group(worker.process)  # the worker turns SIGTERM into KeyboardInterrupt: no partial record
+        for worker in workers:
+            worker.process.join(timeout=30)
         raise
+    else:
+        for worker in workers:  # idle now: each ends its loop
+            with contextlib.suppress(OSError):
+                worker.conn.send(None)
+        for worker in workers:
+            worker.process.join(timeout=30)
+            if worker.process.is_alive():
+                stop_group(worker.process)
+                worker.process.join(timeout=30)
     finally:
         if queue is not None:
             queue.put(None)  # ends the thread that shows the workers' progress
+
+
+def _retire(worker: _Worker, workers: list[_Worker]) -> None:
+    workers.remove(worker)
+    worker.process.join(timeout=30)
+    worker.conn.close()
 
 
 def _worker_outcome(registry: Registry, cell: Cell, setup: RunSetup, exitcode: int | None) -> dict[str, Any]:
@@ -317,8 +445,10 @@ def describe_exit(exitcode: int | None) -> str:
     return f"worker process exited with status {exitcode} without writing a record"
 
 
-def _worker_main(cell: Cell, setup: RunSetup, queue: Any, parent_pid: int) -> None:
-    """Entry point of a worker process: one cell, one record; its loops' progress goes to ``queue``.
+def _worker_main(setup: RunSetup, queue: Any, parent_pid: int, conn: Any, cores: int) -> None:
+    """Entry point of a worker process: a loop that receives ``(cell, threads)``, runs the cell (one record),
+    and answers ``"done"``, until it receives None. It keeps the data of its last data set and reuses it for
+    the next cell of that set; its loops' progress and its warnings go to ``queue``.
 
     The worker dies with ``parent_pid`` (the runner), and leads a process group of its own, which a guard
     kills once the worker has ended.
@@ -327,30 +457,60 @@ def _worker_main(cell: Cell, setup: RunSetup, queue: Any, parent_pid: int) -> No
     guard_group()  # what the cell starts dies with it, also when the runner's death SIGKILLs this worker
     die_with_parent(parent_pid)
     os.environ[WORKER_ENV] = "1"
-    from benchmarks.running.context import THREADS_ENV
-
-    # Code without a context (a task's evaluate) learns the worker's share of the cores from here too.
-    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS", THREADS_ENV):
-        os.environ.setdefault(variable, str(setup.threads))
+    _size_pools(cores)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
+    if queue is not None:
+        forward_warnings(queue)
+    from dataclasses import replace
+
     from benchmarks.contract.registry import discover
 
+    held = HeldData()  # the data of its last data set, for the next cell of that set
     try:
         registry = discover()
-        task = registry.get(cell.task)
-        _limit_torch_threads(setup.threads)
-        run_cell(task, cell, setup, reporter=QueueReporter(queue) if queue is not None else None)
+        while True:
+            try:
+                message = conn.recv()
+            except EOFError:  # the runner is gone
+                break
+            if message is None:
+                break
+            cell, threads = message
+            _hold_threads(threads)
+            cell_setup = replace(setup, threads=threads)
+            reporter = QueueReporter(queue) if queue is not None else None
+            held.run(registry.get(cell.task), cell, cell_setup, reporter)
+            conn.send("done")
     except KeyboardInterrupt:
         os._exit(130)
     except DiskError:
         os._exit(EXIT_DISK)  # the runner writes the failure, or meets the same disk error and says so
 
 
-def _limit_torch_threads(threads: int) -> None:
-    import torch
+def _size_pools(cores: int) -> None:
+    """Thread pools sized, when a library starts them, for the most threads a cell of this run may use (OpenBLAS and
+    numba cannot grow theirs later); :func:`~benchmarks.running.execution.run_cell` holds them to each cell's."""
+    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        os.environ.setdefault(variable, str(cores))
 
-    torch.set_num_threads(threads)  # the worker's own process: no caller's setting to restore
+
+def _hold_threads(threads: int) -> None:
+    """The cell's threads in the worker's environment: code without a context (a task's evaluate) learns them here."""
+    from benchmarks.running.context import THREADS_ENV
+
+    os.environ[THREADS_ENV] = str(threads)
+
+
+def forward_warnings(queue: Any) -> None:
+    """Send this process's warnings to the runner, which shows each once per run (as in one process)."""
+    import warnings
+
+    def show(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+        with contextlib.suppress(Exception):
+            queue.put((WARNING_MESSAGE, warnings.formatwarning(message, category, filename, lineno, line)))
+
+    warnings.showwarning = show
 
 
 def _raise_keyboard_interrupt(signum: int, frame: Any) -> None:

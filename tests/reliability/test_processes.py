@@ -88,7 +88,7 @@ def test_workers_die_when_their_runner_is_killed(toy_tasks, results):
 
 
 def test_sigterm_keeps_finished_cells_and_exits_143(toy_tasks, results):
-    runner = cli("run", "--task", "toy", "--method", "zero", "--method", "mean", "--size", "smoke",
+    runner = cli("run", "--task", "toy", "--method", "zero", "--method", "mean", "--size", "smoke", "--jobs", "1",
                  "--set", "toy.delay_s=3", "--results", str(results))
     try:
         assert wait_for(lambda: len(list(results.rglob("seed0-*.json"))) == 1, timeout_s=120)
@@ -104,7 +104,7 @@ def test_sigterm_keeps_finished_cells_and_exits_143(toy_tasks, results):
 
 
 def test_a_cell_that_crashed_the_runner_is_recorded_failed_and_held_back(toy_tasks, results):
-    args = ["run", "--task", "toy", "--method", "median", "--size", "smoke", "--set", "toy.crash=true",
+    args = ["run", "--task", "toy", "--method", "median", "--size", "smoke", "--set", "toy.crash=true", "--jobs", "1",
             "--results", str(results)]
     crashed = cli(*args)
     crashed.communicate(timeout=120)
