@@ -6,7 +6,8 @@
 
 Columns: ``task, task_version, size, dataset, method, kind, seed, status, stage, error, source``
 (``run``, or ``recorded`` for reference runs), ``time_s`` (load + method + evaluate wall time of
-an ``ok`` cell, NaN otherwise), ``load_s, method_s, evaluate_s, peak_rss_mb, peak_gpu_mb, device,
+an ``ok`` cell, NaN otherwise), ``load_s, method_s, evaluate_s``, ``work_cpu_s`` (CPU seconds of method and
+evaluate), ``peak_rss_mb, peak_gpu_mb, device,
 run_id, started_at, finished_at, commit, dirty, figure, path``; ``options`` (the options as
 canonical JSON: cells with equal text ran with equal options) and ``metric_info`` (JSON);
 then one column ``metric:<name>`` per metric, ``option:<name>`` per option and ``phase:<stage>/<name>`` (wall
@@ -28,7 +29,7 @@ from benchmarks.records.store import figure_path, read_records
 
 FIXED_COLUMNS = (
     "task", "task_version", "size", "dataset", "method", "kind", "seed", "status", "stage", "error", "reason", "source",
-    "time_s", "load_s", "method_s", "evaluate_s", "peak_rss_mb", "peak_gpu_mb", "device", "run_id",
+    "time_s", "load_s", "method_s", "evaluate_s", "work_cpu_s", "peak_rss_mb", "peak_gpu_mb", "device", "run_id",
     "started_at", "finished_at", "commit", "dirty", "figure", "path", "options", "metric_info",
 )
 STAGES = ("load", "method", "evaluate")
@@ -54,7 +55,7 @@ def frame_of(records: Iterable[dict[str, Any]], source: str = "run") -> pd.DataF
     """The records as a frame (see the module's docstring for its columns); ``source`` fills that column."""
     rows = [_row(record, source) for record in records]
     frame = pd.DataFrame(rows, columns=_columns(rows))
-    for column in ("time_s", "load_s", "method_s", "evaluate_s", "peak_rss_mb", "peak_gpu_mb"):
+    for column in ("time_s", "load_s", "method_s", "evaluate_s", "work_cpu_s", "peak_rss_mb", "peak_gpu_mb"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     for column in (c for c in frame.columns if c.startswith(("metric:", "phase:"))):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
@@ -89,6 +90,9 @@ def _row(record: dict[str, Any], source: str) -> dict[str, Any]:
         "error": record.get("error"), "reason": record.get("reason"), "source": source,
         "time_s": sum(v or 0.0 for v in stage_s.values()) if ok else math.nan,
         **{f"{stage}_s": math.nan if value is None else value for stage, value in stage_s.items()},
+        # the CPU seconds of method and evaluate: over several workers the cores, not the schedule, may bound a run
+        "work_cpu_s": sum((timings.get(stage) or {}).get("cpu_s") or 0.0 for stage in ("method", "evaluate"))
+        if ok else math.nan,
         "peak_rss_mb": record.get("peak_rss_mb", math.nan), "peak_gpu_mb": record.get("peak_gpu_mb", math.nan),
         "device": record.get("device"), "run_id": record.get("run_id"), "started_at": record.get("started_at"),
         "finished_at": record.get("finished_at"), "commit": git.get("commit"), "dirty": git.get("dirty"),

@@ -60,23 +60,26 @@ def estimate(cells: Sequence[Any], registry: Any, own: pd.DataFrame, recorded: p
     return estimates
 
 
-def _estimate(cell: Any, means: tuple[float, float, float], pays_load: bool, factor: float, source: str) -> Estimate:
-    load, work, peak = means
+def _estimate(cell: Any, means: tuple[float, float, float, float], pays_load: bool, factor: float,
+              source: str) -> Estimate:
+    load, work, peak, cpu = means
     load = load if pays_load else 0.0
-    return Estimate(cell.label(), (work + load) * factor, source, load * factor, peak, cell.data_key())
+    return Estimate(cell.label(), (work + load) * factor, source, load * factor, peak, cell.data_key(), cpu * factor)
 
 
-def _means(frame: pd.DataFrame) -> dict[tuple[str, str, str, str], tuple[float, float, float]]:
-    """(load, method + evaluate) mean seconds and the mean peak memory (MiB) per (task, size, method, data set) of
-    the ok records."""
+def _means(frame: pd.DataFrame) -> dict[tuple[str, str, str, str], tuple[float, float, float, float]]:
+    """(load, method + evaluate) mean seconds, the mean peak memory (MiB) and the mean CPU seconds of method and
+    evaluate per (task, size, method, data set) of the ok records."""
     if frame.empty:
         return {}
     ok = frame[(frame["status"] == "ok") & frame["time_s"].notna()].copy()
     ok["load"] = ok["load_s"].fillna(0.0)
     ok["work"] = ok["time_s"] - ok["load"]
     ok["peak"] = ok["peak_rss_mb"] if "peak_rss_mb" in ok else math.nan
-    means = ok.groupby(["task", "size", "method", "dataset"])[["load", "work", "peak"]].mean()
-    return {key: (float(row["load"]), float(row["work"]), float(row["peak"])) for key, row in means.iterrows()}
+    ok["cpu"] = ok["work_cpu_s"] if "work_cpu_s" in ok else math.nan
+    means = ok.groupby(["task", "size", "method", "dataset"])[["load", "work", "peak", "cpu"]].mean()
+    return {key: (float(row["load"]), float(row["work"]), float(row["peak"]), float(row["cpu"]))
+            for key, row in means.iterrows()}
 
 
 def _scale(baselines_folder: Path | None) -> float:

@@ -5,6 +5,7 @@ and the progress bar's ETA share them)."""
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ class Estimate:
     load: float = 0.0
     peak_mb: float = math.nan
     data_key: Any = None
+    work_cpu: float = math.nan  # CPU seconds of method and evaluate (NaN: unknown, taken as their wall time)
 
     @property
     def work(self) -> float:
@@ -45,9 +47,33 @@ def pick(pending: Sequence[Any], held: Any, key_of: Any) -> int:
     return 0
 
 
-def simulate(estimates: Sequence[Estimate], jobs: int) -> float:
+def simulate(estimates: Sequence[Estimate], jobs: int, cores: int | None = None) -> float:
     """The seconds the known ``estimates`` take over ``jobs`` workers in the scheduler's order: each free worker
-    takes :func:`pick`'s cell, and pays the data set's load unless it holds that data set already."""
+    takes :func:`pick`'s cell, and pays the data set's load unless it holds that data set already. Cells that
+    use more threads than one (an evaluation's classifier, a method's ``threads``) slow the cells beside them,
+    so the run takes at least its CPU seconds over the ``cores`` (default: those this process may use)."""
+    return max(_schedule(estimates, jobs), cpu_bound(estimates, cores or usable_cores()))
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS
+        return os.cpu_count() or 1
+
+
+def cpu_bound(estimates: Sequence[Estimate], cores: int) -> float:
+    """The known estimates' CPU seconds (their loads counted once per data set, as wall time) over ``cores``."""
+    known = [e for e in estimates if not math.isnan(e.seconds)]
+    loads: dict[Any, float] = {}
+    for e in known:
+        loads[e.data_key] = max(loads.get(e.data_key, 0.0), _known(e.load))
+    work = sum(e.work if math.isnan(e.work_cpu) else max(e.work_cpu, 0.0) for e in known)
+    return (work + sum(loads.values())) / max(1, cores)
+
+
+def _schedule(estimates: Sequence[Estimate], jobs: int) -> float:
     known = [estimates[k] for k in longest_first(estimates) if not math.isnan(estimates[k].seconds)]
     loads: dict[Any, float] = {}
     for e in known:  # the load a data set costs whoever pays it (the plan charged it to its first cell)

@@ -96,7 +96,10 @@ def test_the_dispatch_order_is_longest_first_unless_a_worker_holds_the_data():
     assert pending[pick(pending, 9, lambda e: e.data_key)].label == "c"  # else the longest
 
 
-def test_the_eta_is_the_schedule_over_the_workers():
+def test_the_eta_is_the_schedule_over_the_workers(monkeypatch):
+    from benchmarks.running import schedule
+
+    monkeypatch.setattr(schedule, "usable_cores", lambda: 2)
     # a (100 s, of which a 60-s load) and b share data; c, d, e are 50, 40, 30 s; d and e share data
     estimates = [Estimate("a", 100.0, "", load=60.0, data_key=1), Estimate("b", 10.0, "", data_key=1),
                  Estimate("c", 50.0, "", data_key=2), Estimate("d", 40.0, "", data_key=3),
@@ -104,7 +107,12 @@ def test_the_eta_is_the_schedule_over_the_workers():
     assert simulate(estimates, 1) == pytest.approx(230.0)  # one after the other, each load once
     # worker 1: a (0-100), then b on its data (100-110); worker 2: c (0-50), d (50-90), e on d's data (90-120)
     assert simulate(estimates, 2) == pytest.approx(120.0)
-    assert simulate(estimates, 5) == pytest.approx(100.0)  # a fifth worker loads b's data again: 60 + 10 s
+    assert simulate(estimates, 5, cores=5) == pytest.approx(100.0)  # a fifth worker loads b's data again: 60 + 10 s
+    # five workers on two cores: the cells' 230 CPU-seconds bound the run, not the schedule's 100 s
+    assert simulate(estimates, 5) == pytest.approx(115.0)
+    # two cells of 100 s that keep two threads busy for 180 s each: side by side on two cores they take 180 s
+    threaded = [Estimate("f", 100.0, "", data_key=4, work_cpu=180.0), Estimate("g", 100.0, "", data_key=5, work_cpu=180.0)]
+    assert simulate(threaded, 2) == pytest.approx(180.0) and simulate(threaded, 1) == pytest.approx(200.0)
     assert simulate([Estimate("x", math.nan, "no estimate")], 2) == 0.0
     progress = CellProgress(5, Console(file=io.StringIO()), {e.label: e for e in estimates}, jobs=2)
     assert progress._eta() == "ETA ~2m00s"
