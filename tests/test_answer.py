@@ -90,6 +90,11 @@ def test_the_topline_is_a_published_row_or_said_in_words_with_its_data(toy_tasks
     assert table.answer.endswith("These runs are on your data (user:0123abcd): no published numbers apply.")
 
 
+def test_rows_of_no_known_kind_give_no_answer_and_no_error():
+    [table] = build([make_record(method="a", kind="", metrics={"acc": 0.5})])
+    assert table.answer == "" and table.rows[0].method == "a"
+
+
 def test_a_run_and_its_recorded_run_are_one_row_flagged_beyond_two_std_or_one_percent():
     assert not differs((0.500, math.nan), (0.504, math.nan))  # within 1 %
     assert differs((0.500, math.nan), (0.510, math.nan))
