@@ -185,6 +185,18 @@ def prepare(size: str, options: Mapping[str, Any]) -> list:
     return bank_steps(n, seed, start=shipped - shipped % shipped_bank.CHUNK_SIZE)
 
 
+def start_simulator(theta: np.ndarray) -> None:
+    """Simulate ``theta`` once, so that the simulator's parallel runtime has started before any method runs.
+
+    Torch's numbers in a method depend on whether it has (npe_restricted's posterior changed with the cells run
+    before it in one process, and so with ``--jobs``); started here, every method of the task finds the
+    process in the same state, whatever ran before it.
+    """
+    from benchmarks.tasks.pyloric.simulator import simulate
+
+    simulate(theta, np.arange(len(theta)))
+
+
 def load(size: str, seed: int, ctx: RunContext) -> PyloricData:
     """Read or simulate the bank of ``size`` (``bank_rows``); split its valid simulations by ``seed``.
 
@@ -206,5 +218,6 @@ def load(size: str, seed: int, ctx: RunContext) -> PyloricData:
     # seed (ctx.rng(1)'s own SeedSequence), the seeds of task version 1.
     stream = np.random.SeedSequence(ctx.seed, spawn_key=(1,))
     predictive_seeds = stream.generate_state(budget.n_predictive).astype(np.int64)
+    start_simulator(theta[valid[:2]])
     return PyloricData(size, theta[train], stats[train], theta[heldout], stats[heldout], theta[~is_valid],
                        stats[~is_valid], x_o, predictive_seeds, len(theta))
