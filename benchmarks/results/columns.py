@@ -32,7 +32,7 @@ def seeds_text(row: Row, table: Table) -> str:
 def table_headers(table: Table) -> list[str]:
     """The column titles of ``table``: rank, method, kind, source, each metric with its direction and unit, ..."""
     metrics = [f"{m.name} {ARROWS.get(m.direction, '')}" + (f" [{m.unit}]" if m.unit else "") for m in table.metrics]
-    recorded = [f"recorded {table.primary.name}"] if any(row.recorded is not None for row in table.rows) else []
+    recorded = [f"recorded {table.ranking.name}"] if any(row.recorded is not None for row in table.rows) else []
     return ["#", "method", "kind", "source", *metrics, *recorded, "seeds", "time [s]", "peak mem [MiB]", "paired test",
             "notes"]
 
@@ -95,7 +95,7 @@ def compact_cells(table: Table, rank: int | None, row: Row, headline: int | None
 
 def shows_recorded(table: Table) -> bool:
     """Whether the recorded column says anything: some row has a recorded value other than its own."""
-    return any(row.recorded is not None and row.recorded[0] != row.stats.get(table.primary.name, (None,))[0]
+    return any(row.recorded is not None and row.recorded[0] != row.stats.get(table.ranking.name, (None,))[0]
                for row in table.rows)
 
 

@@ -57,7 +57,8 @@ class Row:
     citation: str = ""
     note: str = ""
     paired: str = ""  # outcome of the paired tests of this method, in words
-    # a run row's recorded reference run (baselines/recorded) of the same method and options: its primary metric
+    # a run row's recorded reference run (baselines/recorded) of the same method and options: the metric that
+    # ranks the table (the primary, or the task's fallback)
     recorded: tuple[float, float] | None = None
     recorded_differs: bool = False  # the run is off the recorded value by more than max(2 std, 1 %)
     footnote: int = 0  # a published row's note: its number among the table's footnotes (1-based; 0: none)
@@ -141,8 +142,8 @@ def tables_of(frame: pd.DataFrame, published: Sequence[PublishedValue] = (), rec
 
     for table in tables.values():
         task = (tasks or {}).get(table.task)
-        _merge_recorded(table)
         _read_as_declared(table, task)
+        _merge_recorded(table)
         table.rows.sort(key=lambda row: _rank_key(row, _ranking_order(table)))
         _number_footnotes(table)
         table.answer = answer(table, task)
@@ -158,8 +159,9 @@ def _merge_recorded(table: Table) -> None:
         if run is None:
             kept.append(row)
             continue
-        run.recorded = row.stats.get(table.primary.name, (math.nan, math.nan))
-        run.recorded_differs = differs(run.stats.get(table.primary.name, (math.nan, math.nan)), run.recorded)
+        metric = table.ranking.name  # the value the table ranks by, beside the run's own
+        run.recorded = row.stats.get(metric, (math.nan, math.nan))
+        run.recorded_differs = differs(run.stats.get(metric, (math.nan, math.nan)), run.recorded)
     table.rows = kept
 
 
