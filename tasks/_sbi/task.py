@@ -27,11 +27,10 @@ def _max_epochs(unit: str = "") -> tuple[Param]:
                   minimum=1, budget=True),)
 
 
-#: What every method returns (``Task.output``; checked by ``metrics.check_output``).
-OUTPUT = Output("dict whose 'samples' are posterior draws, a real array (n_observations, n_samples, dim_theta): "
-                "ctx.budget.num_samples finite draws for each row of data.observations, in their order; other keys "
-                "(epochs trained, sampler settings) are the method's own and not scored",
-                _M + "metrics:check_output")
+#: What every method returns (``Task.output``, checked by each task folder's ``metrics.check_output``).
+OUTPUT_DESCRIPTION = ("dict whose 'samples' are posterior draws, a real array (n_observations, n_samples, dim_theta): "
+                      "ctx.budget.num_samples finite draws for each row of data.observations, in their order; other keys "
+                      "(epochs trained, sampler settings) are the method's own and not scored")
 
 
 def sbibm_dataset(task: str) -> Dataset:
@@ -108,14 +107,14 @@ def make_task(name: str, summary: str, data: str, toplines: tuple[Topline, ...],
                    "(training per observation: not in the default run)", sizes=NOT_DEFAULT,
                    params=_max_epochs(" per round")),
         ),
-        # each task folder's data room (the family's loader unless the folder says otherwise)
+        # each task folder's data and metrics rooms (the family's unless the folder says otherwise)
         load=f"benchmarks.tasks.{name}.data:load",
         method_input=f"benchmarks.tasks.{name}.data:method_input",
         test_targets=f"benchmarks.tasks.{name}.data:test_targets",
-        output=OUTPUT,
+        output=Output(OUTPUT_DESCRIPTION, f"benchmarks.tasks.{name}.metrics:check_output"),
         smoke_shows=smoke_shows,
         headline=("median_distance",),
-        evaluate=_M + "metrics:evaluate",
+        evaluate=f"benchmarks.tasks.{name}.metrics:evaluate",
         figure=_M + "figure:figure",
         options=(
             Option("observations", Path, None,
